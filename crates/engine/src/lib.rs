@@ -1,0 +1,4 @@
+//! The LayerLab engine: what Docker does with a parsed Dockerfile.
+//!
+//! Invariants: no I/O, no clock, no randomness. Every function is a pure
+//! function over plain data, so the CLI and the browser show the same build.

@@ -1,0 +1,110 @@
+//! Parser directives (`# syntax=`, `# escape=`, `# check=`), BuildKit's
+//! `DirectiveParser`: recognised only on the lines before the first line
+//! that is not one.
+
+/// Directive names BuildKit knows.
+const KNOWN: [&str; 3] = ["syntax", "escape", "check"];
+
+/// The state of directive recognition while lines are read.
+#[derive(Debug, Default)]
+pub(crate) struct DirectiveParser {
+    done: bool,
+    seen: Vec<String>,
+}
+
+impl DirectiveParser {
+    /// Looks at one line (newline removed). Returns the directive's name and
+    /// value when the line is one; an error for a repeated directive.
+    pub(crate) fn parse_line<'a>(
+        &mut self,
+        line: &'a str,
+    ) -> Result<Option<(String, &'a str)>, String> {
+        if self.done {
+            return Ok(None);
+        }
+        let Some(rest) = line.strip_prefix('#') else {
+            self.done = true;
+            return Ok(None);
+        };
+        let rest = rest.trim_start();
+        let Some((name, value)) = match_directive(rest) else {
+            self.done = true;
+            return Ok(None);
+        };
+        let name = name.to_ascii_lowercase();
+        if !KNOWN.contains(&name.as_str()) {
+            self.done = true;
+            return Ok(None);
+        }
+        if self.seen.contains(&name) {
+            return Err(format!("only one {name} parser directive can be used"));
+        }
+        self.seen.push(name.clone());
+        Ok(Some((name, value)))
+    }
+}
+
+/// RE2's `\s`: ASCII white space without `\v`.
+fn is_re_space(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\x0c' | '\r' | ' ')
+}
+
+/// `^([a-zA-Z][a-zA-Z0-9]*)\s*=\s*(.+?)\s*$`, matched by hand.
+fn match_directive(s: &str) -> Option<(&str, &str)> {
+    let b = s.as_bytes();
+    if !b.first()?.is_ascii_alphabetic() {
+        return None;
+    }
+    let name_end = b
+        .iter()
+        .position(|c| !c.is_ascii_alphanumeric())
+        .unwrap_or(b.len());
+    let name = &s[..name_end];
+    let rest = s[name_end..].trim_start_matches(is_re_space);
+    let rest = rest.strip_prefix('=')?;
+    // `.` does not match a newline.
+    if rest.contains('\n') || rest.is_empty() {
+        return None;
+    }
+    let trimmed = rest.trim_matches(is_re_space);
+    if !trimmed.is_empty() {
+        return Some((name, trimmed));
+    }
+    // Only white space after `=`: `.+?` still takes one character, the last.
+    let last = rest.char_indices().last().map(|(i, _)| i)?;
+    Some((name, &rest[last..]))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn recognises_directives_until_the_first_other_line() {
+        let mut p = DirectiveParser::default();
+        assert_eq!(
+            p.parse_line("# escape=`"),
+            Ok(Some(("escape".to_string(), "`")))
+        );
+        assert_eq!(
+            p.parse_line("#SYNTAX = docker/dockerfile:1 "),
+            Ok(Some(("syntax".to_string(), "docker/dockerfile:1")))
+        );
+        assert!(p.parse_line("# escape=\\").is_err());
+        assert_eq!(p.parse_line("# hello"), Ok(None));
+        assert_eq!(p.parse_line("# check=skip=all"), Ok(None));
+    }
+
+    #[test]
+    fn unknown_names_end_directives() {
+        let mut p = DirectiveParser::default();
+        assert_eq!(p.parse_line("# foo=bar"), Ok(None));
+        assert_eq!(p.parse_line("# escape=`"), Ok(None));
+    }
+
+    #[test]
+    fn blank_value_keeps_one_character() {
+        assert_eq!(match_directive("escape=  "), Some(("escape", " ")));
+        assert_eq!(match_directive("escape="), None);
+    }
+}
