@@ -11,10 +11,10 @@ import dockerfile
 
 def command(c):
     return {
-        "cmd": c.cmd,
+        "cmd": c.cmd or "",  # the wrapper turns "" into None
         "sub_cmd": c.sub_cmd or "",
         "json": c.json,
-        "original": c.original,
+        "original": c.original or "",
         "start_line": c.start_line,
         "end_line": c.end_line,
         "flags": list(c.flags),

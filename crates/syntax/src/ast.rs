@@ -176,6 +176,10 @@ impl Instruction {
     /// instruction.
     pub fn flat_values(&self) -> Vec<&str> {
         let node = self.sub.as_deref().unwrap_or(self);
+        if node.sub.is_some() {
+            // A node holding a nested instruction has one empty value.
+            return vec![""];
+        }
         if node.is("env") || node.is("label") {
             node.args
                 .chunks(3)

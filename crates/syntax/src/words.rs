@@ -193,8 +193,8 @@ pub struct ProcessWordResult {
 /// The word expander (BuildKit's `shell.Lex`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Lexer {
-    /// The escape character: `\` by default, `` ` `` after
-    /// `# escape=``\u{60}`.
+    /// The escape character: `\` by default, or the backtick that an
+    /// `# escape=` parser directive selects.
     pub escape: char,
     /// Keep quote characters in the output instead of removing them.
     pub raw_quotes: bool,
@@ -235,11 +235,7 @@ impl Lexer {
     /// Expands `word` and splits the result into words at unquoted,
     /// unescaped white space, including white space that a variable's value
     /// brings in (BuildKit's `ProcessWords`).
-    pub fn process_words(
-        &self,
-        word: &str,
-        env: &dyn EnvGetter,
-    ) -> Result<Vec<String>, WordError> {
+    pub fn process_words(&self, word: &str, env: &dyn EnvGetter) -> Result<Vec<String>, WordError> {
         self.process(word, env).map(|r| r.words)
     }
 
@@ -297,7 +293,9 @@ impl<'a> Scanner<'a> {
     }
 
     fn peek(&self) -> Option<char> {
-        self.src.get(self.pos..).and_then(|rest| rest.chars().next())
+        self.src
+            .get(self.pos..)
+            .and_then(|rest| rest.chars().next())
     }
 
     fn next(&mut self) -> Option<char> {
@@ -500,9 +498,9 @@ impl Ctx<'_> {
                     state: BraceState::Pattern { all },
                 }))
             }
-            _ => Dollar::Done(Err(self.error(format!(
-                "unsupported modifier ({op_text}) in substitution"
-            )))),
+            _ => Dollar::Done(Err(
+                self.error(format!("unsupported modifier ({op_text}) in substitution"))
+            )),
         }
     }
 
@@ -514,9 +512,9 @@ impl Ctx<'_> {
         null_is_unset: bool,
     ) -> Dollar {
         if null_is_unset && matches!(op, Some('#' | '%')) {
-            return Dollar::Done(Err(self.error(format!(
-                "unsupported modifier ({op_text}) in substitution"
-            ))));
+            return Dollar::Done(Err(
+                self.error(format!("unsupported modifier ({op_text}) in substitution"))
+            ));
         }
         Dollar::Call(Frame::Brace(BraceFrame {
             name,
@@ -864,9 +862,16 @@ impl BraceFrame {
         if value.is_none() && cx.lexer.skip_unset_env {
             return Ok(format!("${{{name}{op_text}{word}}}"));
         }
-        let null = value.as_deref().map_or(true, |v| null_is_unset && v.is_empty());
+        // Unset, or (with `:`) set to the empty string.
+        let null = value
+            .as_deref()
+            .is_none_or(|v| null_is_unset && v.is_empty());
         match op {
-            Some('-') => Ok(if null { word } else { value.unwrap_or_default() }),
+            Some('-') => Ok(if null {
+                word
+            } else {
+                value.unwrap_or_default()
+            }),
             Some('+') => Ok(if null { String::new() } else { word }),
             Some('?') => match value {
                 None => Err(cx.error(format!(
@@ -903,5 +908,361 @@ impl BraceFrame {
             }
             _ => Err(cx.error(format!("unsupported modifier ({op_text}) in substitution"))),
         }
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
+mod tests {
+    use super::*;
+
+    fn env() -> Env {
+        Env::from_slice(&[
+            "V=hello world",
+            "E=",
+            "P=/usr/local/bin/tool.tar.gz",
+            "STAR=*",
+            "NL=a\nb",
+            "K=한국어",
+        ])
+    }
+
+    fn expand(lexer: &Lexer, word: &str, env: &dyn EnvGetter) -> Result<String, String> {
+        lexer.process_word(word, env).map_err(|e| e.message)
+    }
+
+    /// Expected results recorded from BuildKit's lex.go itself.
+    #[test]
+    fn expansions_match_buildkit() {
+        let cases: &[(char, &str, Result<&str, &str>)] = &[
+            // The backtick escape character (from an `escape` directive).
+            ('`', "a`$V", Ok("a$V")),
+            ('`', "C:\\path\\x", Ok("C:\\path\\x")),
+            ('`', "\"a`\"b\"", Ok("a\"b")),
+            ('`', "end`", Ok("end")),
+            ('`', "'a`b'", Ok("a`b")),
+            ('`', "${X:-`}}", Ok("}")),
+            ('`', "\"`$V`\\\"", Ok("$V`\\")),
+            ('`', "a` b", Ok("a b")),
+            ('`', "${P%`*}", Ok("/usr/local/bin/tool.tar.gz")),
+            // Plain references and the default/alternative/required forms.
+            ('\\', "${V}", Ok("hello world")),
+            ('\\', "$V!", Ok("hello world!")),
+            ('\\', "${X}", Ok("")),
+            ('\\', "${V:-d}", Ok("hello world")),
+            ('\\', "${E:-d}", Ok("d")),
+            ('\\', "${X:-d}", Ok("d")),
+            ('\\', "${V-d}", Ok("hello world")),
+            ('\\', "${E-d}", Ok("")),
+            ('\\', "${X-d}", Ok("d")),
+            ('\\', "${V:+s}", Ok("s")),
+            ('\\', "${E:+s}", Ok("")),
+            ('\\', "${X:+s}", Ok("")),
+            ('\\', "${V+s}", Ok("s")),
+            ('\\', "${E+s}", Ok("s")),
+            ('\\', "${X+s}", Ok("")),
+            ('\\', "${V:?}", Ok("hello world")),
+            ('\\', "${E:?}", Err("failed to process \"${E:?}\": E: is not allowed to be empty")),
+            ('\\', "${X:?}", Err("failed to process \"${X:?}\": X: is not allowed to be unset")),
+            ('\\', "${V?}", Ok("hello world")),
+            ('\\', "${E?}", Ok("")),
+            ('\\', "${X?}", Err("failed to process \"${X?}\": X: is not allowed to be unset")),
+            ('\\', "${X?custom $V}", Err("failed to process \"${X?custom $V}\": X: custom hello world")),
+            ('\\', "${E:?must be set}", Err("failed to process \"${E:?must be set}\": E: must be set")),
+            // Patterns.
+            ('\\', "${P#*/}", Ok("usr/local/bin/tool.tar.gz")),
+            ('\\', "${P##*/}", Ok("tool.tar.gz")),
+            ('\\', "${P%.*}", Ok("/usr/local/bin/tool.tar")),
+            ('\\', "${P%%.*}", Ok("/usr/local/bin/tool")),
+            ('\\', "${P/o/0}", Ok("/usr/l0cal/bin/tool.tar.gz")),
+            ('\\', "${P//o/0}", Ok("/usr/l0cal/bin/t00l.tar.gz")),
+            ('\\', "${P//\\//\\\\}", Ok("\\\\usr\\\\local\\\\bin\\\\tool.tar.gz")),
+            ('\\', "${P//o/[\\$0]}", Ok("/usr/l[\\o]cal/bin/t[\\o][\\o]l.tar.gz")),
+            ('\\', "${P/o/[\\$0]}", Ok("/usr/l[\\$0]cal/bin/tool.tar.gz")),
+            ('\\', "${P#$STAR}", Ok("/usr/local/bin/tool.tar.gz")),
+            ('\\', "${P#\"*\"}", Ok("/usr/local/bin/tool.tar.gz")),
+            ('\\', "${P#\\*}", Ok("/usr/local/bin/tool.tar.gz")),
+            ('\\', "${P#[/]}", Ok("/usr/local/bin/tool.tar.gz")),
+            ('\\', "${P:#x}", Err("failed to process \"${P:#x}\": unsupported modifier (:#) in substitution")),
+            ('\\', "${P:%x}", Err("failed to process \"${P:%x}\": unsupported modifier (:%) in substitution")),
+            ('\\', "${P#a\\b}", Err("failed to process \"${P#a\\\\b}\": invalid pattern (a\\b) in substitution: invalid escape '\\b'")),
+            ('\\', "${P%a\\b}", Err("failed to process \"${P%a\\\\b}\": invalid pattern (\\ba) in substitution: invalid escape '\\b'")),
+            ('\\', "${P/a\\b/c}", Err("failed to process \"${P/a\\\\b/c}\": invalid pattern (a\\b) in substitution: invalid escape '\\b'")),
+            ('\\', "${NL#*}", Ok("a\nb")),
+            ('\\', "${NL##*}", Ok("\nb")),
+            ('\\', "${NL//?/-}", Ok("-\n-")),
+            ('\\', "${K#?}", Ok("국어")),
+            ('\\', "${K%?}", Ok("한국")),
+            ('\\', "${K//?/[\\$0]}", Ok("[\\한][\\국][\\어]")),
+            // Unsupported and malformed forms.
+            ('\\', "${V=x}", Err("failed to process \"${V=x}\": unsupported modifier (=) in substitution")),
+            ('\\', "${V:=x}", Err("failed to process \"${V:=x}\": unsupported modifier (:=) in substitution")),
+            ('\\', "${V:x}", Err("failed to process \"${V:x}\": unsupported modifier (:x) in substitution")),
+            ('\\', "${V!}", Err("failed to process \"${V!}\": unsupported modifier (!) in substitution")),
+            ('\\', "${V^^}", Err("failed to process \"${V^^}\": unsupported modifier (^) in substitution")),
+            ('\\', "${}", Err("failed to process \"${}\": syntax error: bad substitution")),
+            ('\\', "${:}", Err("failed to process \"${:}\": syntax error: bad substitution")),
+            ('\\', "${{V}}", Err("failed to process \"${{V}}\": syntax error: bad substitution")),
+            ('\\', "${", Err("failed to process \"${\": syntax error: missing '}'")),
+            ('\\', "${V", Err("failed to process \"${V\": unsupported modifier (\u{FFFD}) in substitution")),
+            ('\\', "${V:-", Err("failed to process \"${V:-\": syntax error: missing '}'")),
+            ('\\', "${V:-x", Err("failed to process \"${V:-x\": syntax error: missing '}'")),
+            ('\\', "${V/x", Err("failed to process \"${V/x\": syntax error: missing '/' in ${}")),
+            ('\\', "${V/x/y", Err("failed to process \"${V/x/y\": syntax error: missing '}'")),
+            ('\\', "${V//", Err("failed to process \"${V//\": syntax error: missing '/' in ${}")),
+            ('\\', "${a\tb}", Err("failed to process \"${a\\tb}\": unsupported modifier (\t) in substitution")),
+            ('\\', "$", Ok("$")),
+            ('\\', "$$", Ok("")),
+            ('\\', "a$", Ok("a$")),
+            ('\\', "${V:-${X:-${E:-deep}}}", Ok("hello world")),
+            ('\\', "${X:-\"${V}\"}", Ok("hello world")),
+            ('\\', "${X:-'}'}", Ok("}")),
+            ('\\', "${X:-\\}}", Ok("}")),
+            ('\\', "\"unterminated", Err("failed to process \"\\\"unterminated\": unexpected end of statement while looking for matching double-quote")),
+            ('\\', "'unterminated", Err("failed to process \"'unterminated\": unexpected end of statement while looking for matching single-quote")),
+            ('\\', "\"${X:-a\"", Err("failed to process \"\\\"${X:-a\\\"\": syntax error: missing '}'")),
+            ('\\', "\u{a0}${", Err("failed to process \"\\u00a0${\": syntax error: missing '}'")),
+            ('\\', "${X:?\n\u{0}\u{7f}\u{a0}\u{feff}\u{f0000}}", Err("failed to process \"${X:?\\n\\x00\\x7f\\u00a0\\ufeff\\U000f0000}\": X: \n\u{0}\u{7f}\u{a0}\u{feff}\u{f0000}")),
+            // Heredoc markers, byte order marks, Unicode names, positionals.
+            ('\\', "a <<  EOF b", Ok("a <<  EOF b")),
+            ('\\', "<a", Ok("<a")),
+            ('\\', "\u{feff}a", Ok("a")),
+            ('\\', "a\u{feff}", Ok("a\u{feff}")),
+            ('\\', "${한}x$한", Ok("x")),
+            ('\\', "$K한", Ok("")),
+            ('\\', "$1$2x", Ok("x")),
+        ];
+        let env = env();
+        let mut failures = Vec::new();
+        for &(escape, word, expected) in cases {
+            let got = expand(&Lexer::new(escape), word, &env);
+            if got.as_deref().map_err(String::as_str) != expected {
+                failures.push(format!("{word:?}: expected {expected:?}, got {got:?}"));
+            }
+        }
+        assert!(failures.is_empty(), "{}", failures.join("\n"));
+    }
+
+    /// Expected results recorded from BuildKit's lex.go itself.
+    #[test]
+    fn words_match_buildkit() {
+        let cases: &[(&str, &[&str])] = &[
+            // BuildKit's shared word buffer: "abc" is lost.
+            ("abc${X:-def}ghi", &["defghi"]),
+            ("x${V:+one two}y", &["one", "twoy"]),
+            ("a b${V}c d", &["a", "bhello", "worldc", "d"]),
+            ("a \"b  c\" d", &["a", "b  c", "d"]),
+            ("a '' b", &["a", "b"]),
+            ("a\\ b", &["a b"]),
+            ("a <<  EOF b", &["a", "<<  EOF", "b"]),
+            ("\"$V\"", &["hello world"]),
+            ("$V", &["hello", "world"]),
+            ("p${P/usr/u s r}q", &["/u", "s", "r/local/bin/tool.tar.gzq"]),
+            ("a\u{a0}b\u{3000}c", &["a", "b", "c"]),
+            ("", &[]),
+            ("   ", &[]),
+        ];
+        let env = env();
+        let lexer = Lexer::default();
+        for &(word, expected) in cases {
+            let got = lexer.process_words(word, &env).expect(word);
+            assert_eq!(got, expected, "{word:?}");
+        }
+    }
+
+    /// Expected results recorded from BuildKit's lex.go itself.
+    #[test]
+    fn options_match_buildkit() {
+        let env = Env::from_slice(&["V=hello world", "E="]);
+        let skip_unset = Lexer {
+            skip_unset_env: true,
+            ..Lexer::default()
+        };
+        let r = skip_unset
+            .process_word_with_matches(
+                "$X ${X} ${X:-d} ${X//a/b} ${X?m} ${X#p} $V ${V:-d} ${E:-d}",
+                &env,
+            )
+            .unwrap();
+        assert_eq!(
+            r.result,
+            "$X ${X} ${X:-d} ${X/a/b} ${X?m} ${X#p} hello world hello world d"
+        );
+        assert_eq!(r.words.len(), 11);
+        assert_eq!(expand(&skip_unset, "${X:?}", &env).unwrap(), "${X:?}");
+        let words = skip_unset.process_words("${V?}${X:x}", &env).unwrap();
+        assert_eq!(words, ["hello", "${X:x}"]);
+
+        let raw_quotes = Lexer {
+            raw_quotes: true,
+            ..Lexer::default()
+        };
+        assert_eq!(expand(&raw_quotes, "'a'\"b\"c", &env).unwrap(), "'a'\"b\"c");
+
+        let raw_escapes = Lexer {
+            raw_escapes: true,
+            ..Lexer::default()
+        };
+        let words = raw_escapes
+            .process_words("a\\ b \"a\\tb\\\"\" ${X:-\\}}", &env)
+            .unwrap();
+        assert_eq!(words, ["a\\ b", "a\\\\tb\\\"", "}"]);
+
+        let skip_quotes = Lexer {
+            skip_process_quotes: true,
+            ..Lexer::default()
+        };
+        let words = skip_quotes.process_words("'a b' \"$V\"", &env).unwrap();
+        assert_eq!(words, ["'a", "b'", "\"hello", "world\""]);
+    }
+
+    #[test]
+    fn matched_and_unmatched_names() {
+        let env: Vec<(String, String)> =
+            vec![("FOO".into(), "xxx".into()), ("BAR".into(), String::new())];
+        let lexer = Lexer::default();
+        let r = lexer
+            .process_word_with_matches("${FOO:-aaa} ${BAR:-bbb} ${BAZ:-ccc} $FOO", &env)
+            .unwrap();
+        assert_eq!(r.result, "xxx bbb ccc xxx");
+        assert_eq!(r.words, ["xxx", "bbb", "ccc", "xxx"]);
+        assert_eq!(r.matched.iter().collect::<Vec<_>>(), ["BAR", "FOO"]);
+        assert_eq!(r.unmatched.iter().collect::<Vec<_>>(), ["BAZ"]);
+
+        let r = lexer.process_word_with_matches("x", &env).unwrap();
+        assert!(r.matched.is_empty() && r.unmatched.is_empty());
+
+        // Names inside operands count too, even when the operand is unused.
+        let r = lexer
+            .process_word_with_matches("${FOO:-$NOPE}${FOO#$BAR}${Q//$R/$S}", &env)
+            .unwrap();
+        assert_eq!(r.result, "xxxxxx");
+        assert_eq!(r.matched.iter().collect::<Vec<_>>(), ["BAR", "FOO"]);
+        assert_eq!(
+            r.unmatched.iter().collect::<Vec<_>>(),
+            ["NOPE", "Q", "R", "S"]
+        );
+
+        // BuildKit's release file name idiom.
+        let word = "tool-${V}.${OS}-${ARCH}${VARIANT:+-${VARIANT}}.tar.gz";
+        let mut env = Env::from_slice(&["V=1.2", "OS=linux", "ARCH=arm", "VARIANT=v7"]);
+        assert_eq!(
+            expand(&lexer, word, &env).unwrap(),
+            "tool-1.2.linux-arm-v7.tar.gz"
+        );
+        env.push("VARIANT", "");
+        assert_eq!(
+            expand(&lexer, word, &env).unwrap(),
+            "tool-1.2.linux-arm.tar.gz"
+        );
+    }
+
+    #[test]
+    fn env_getters() {
+        let env = Env::from_slice(&["a=1", "b", "a=2", "c=x=y"]);
+        assert_eq!(env.get("a"), Some("2"));
+        assert_eq!(env.get("b"), Some(""));
+        assert_eq!(env.get("c"), Some("x=y"));
+        assert_eq!(env.get("A"), None);
+        assert_eq!(env.keys(), ["a", "b", "a", "c"]);
+        let list: Vec<(String, String)> = env.entries().to_vec();
+        assert_eq!(EnvGetter::get(&list, "a"), Some("2"));
+        assert_eq!(EnvGetter::get(list.as_slice(), "c"), Some("x=y"));
+        let map: BTreeMap<String, String> = list.iter().cloned().collect();
+        assert_eq!(EnvGetter::get(&map, "a"), Some("2"));
+        assert_eq!(EnvGetter::keys(&map), ["a", "b", "c"]);
+        let hash: HashMap<String, String> = list.into_iter().collect();
+        assert_eq!(EnvGetter::get(&hash, "a"), Some("2"));
+        let collected: Env = [("k", "v")].into_iter().collect();
+        assert_eq!(collected.get("k"), Some("v"));
+    }
+
+    #[test]
+    fn error_display_and_offset() {
+        let err = Lexer::default()
+            .process_word("ab${c", &Env::new())
+            .unwrap_err();
+        assert_eq!(err.to_string(), err.message);
+        assert_eq!(err.offset, 5);
+        let err = Lexer::default()
+            .process_word("'x", &Env::new())
+            .unwrap_err();
+        assert_eq!(err.offset, 2);
+        let err = Lexer::default()
+            .process_word("${a=b}", &Env::new())
+            .unwrap_err();
+        assert_eq!(err.offset, 4);
+        let boxed: Box<dyn std::error::Error> = Box::new(err);
+        assert!(boxed.to_string().starts_with("failed to process"));
+    }
+
+    /// Every short combination of awkward pieces expands or fails cleanly.
+    #[test]
+    fn odd_inputs_never_panic() {
+        let pieces = [
+            "$", "{", "}", "${", "${a", ":", "-", "+", "?", "#", "%", "/", "\\", "`", "'", "\"",
+            " ", "\n", "a", "1", "@", "<", "[", "*", "한", "é", "\u{301}", "😀", "\u{feff}",
+            "\u{0}", "\u{fffd}",
+        ];
+        let env = Env::from_slice(&["a=x*y", "b=", "한=é😀"]);
+        let lexers = [
+            Lexer::new('\\'),
+            Lexer::new('`'),
+            Lexer::new('한'),
+            Lexer {
+                raw_quotes: true,
+                raw_escapes: true,
+                skip_unset_env: true,
+                ..Lexer::default()
+            },
+            Lexer {
+                skip_process_quotes: true,
+                ..Lexer::default()
+            },
+        ];
+        let mut word = String::new();
+        let n = pieces.len();
+        for i in 0..n * n * n {
+            word.clear();
+            for k in [i / (n * n), (i / n) % n, i % n] {
+                word.push_str(pieces[k]);
+            }
+            for lexer in &lexers {
+                for candidate in [
+                    word.clone(),
+                    format!("${{a:-{word}}}"),
+                    format!("${{a//{word}}}"),
+                ] {
+                    let words = lexer.process_words(&candidate, &env);
+                    let result = lexer.process_word_with_matches(&candidate, &env);
+                    match (&result, &words) {
+                        (Ok(r), Ok(w)) => assert_eq!(&r.words, w),
+                        (Err(e), Err(f)) => {
+                            assert_eq!(e, f);
+                            assert!(e.message.starts_with("failed to process \""));
+                            assert!(candidate.is_char_boundary(e.offset), "{candidate:?}");
+                        }
+                        _ => panic!("{candidate:?}: {result:?} vs {words:?}"),
+                    }
+                }
+            }
+        }
+    }
+
+    /// Nesting lives on the heap: very deep inputs neither overflow the
+    /// stack nor take long.
+    #[test]
+    fn deep_nesting() {
+        let depth = 50_000;
+        let lexer = Lexer::default();
+        let env = Env::new();
+        let word = format!("{}x{}", "${a:-".repeat(depth), "}".repeat(depth));
+        assert_eq!(lexer.process_word(&word, &env).unwrap(), "x");
+        let word = format!("{}x{}", "\"${a:-".repeat(depth), "}\"".repeat(depth));
+        assert_eq!(lexer.process_word(&word, &env).unwrap(), "x");
+        let word = "${a:-\"".repeat(depth);
+        assert!(lexer.process_word(&word, &env).is_err());
+        let word = format!("{}x", "${a/".repeat(depth));
+        assert!(lexer.process_word(&word, &env).is_err());
     }
 }

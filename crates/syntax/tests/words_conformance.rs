@@ -49,7 +49,11 @@ fn env_var_test() {
             continue;
         }
         let fields: Vec<&str> = line.split('|').collect();
-        assert_eq!(fields.len(), 3, "line {line_no}: not PLATFORM|INPUT|EXPECTED");
+        assert_eq!(
+            fields.len(),
+            3,
+            "line {line_no}: not PLATFORM|INPUT|EXPECTED"
+        );
         let (platform, input, expected) = (fields[0].trim(), fields[1].trim(), fields[2].trim());
         match platform {
             "A" | "U" => {}
@@ -94,7 +98,11 @@ fn words_test() {
             continue;
         }
         let fields: Vec<&str> = line.split('|').collect();
-        assert_eq!(fields.len(), 2, "line {line_no}: should be exactly one | in {line:?}");
+        assert_eq!(
+            fields.len(),
+            2,
+            "line {line_no}: should be exactly one | in {line:?}"
+        );
         let input = fields[0].trim();
         let expected: Vec<&str> = fields[1].trim_start_matches(' ').split(',').collect();
         run += 1;

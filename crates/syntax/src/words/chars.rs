@@ -40,23 +40,19 @@ pub(crate) fn is_digit(c: char) -> bool {
 /// tab, line feed, vertical tab, form feed, carriage return, space, U+0085,
 /// U+00A0 and a handful of spaces and separators beyond Latin-1.
 pub(crate) fn is_space(c: char) -> bool {
-    matches!(
-        c,
-        '\t' | '\n'
-            | '\u{0B}'
-            | '\u{0C}'
-            | '\r'
-            | ' '
-            | '\u{85}'
-            | '\u{A0}'
-            | '\u{1680}'
-            | '\u{2000}'..='\u{200A}'
-            | '\u{2028}'
-            | '\u{2029}'
-            | '\u{202F}'
-            | '\u{205F}'
-            | '\u{3000}'
-    )
+    const WHITE_SPACE: &[(char, char)] = &[
+        ('\t', '\r'),
+        (' ', ' '),
+        ('\u{85}', '\u{85}'),
+        ('\u{A0}', '\u{A0}'),
+        ('\u{1680}', '\u{1680}'),
+        ('\u{2000}', '\u{200A}'),
+        ('\u{2028}', '\u{2029}'),
+        ('\u{202F}', '\u{202F}'),
+        ('\u{205F}', '\u{205F}'),
+        ('\u{3000}', '\u{3000}'),
+    ];
+    WHITE_SPACE.iter().any(|&(lo, hi)| lo <= c && c <= hi)
 }
 
 /// Go's `strconv.IsPrint`: categories L, M, N, P, S and the ASCII space.
@@ -140,10 +136,16 @@ mod tests {
     #[test]
     fn quote_like_go() {
         assert_eq!(go_quote("a\"b\\c"), r#""a\"b\\c""#);
-        assert_eq!(go_quote("\n\t\r\u{7}\u{8}\u{b}\u{c}"), r#""\n\t\r\a\b\v\f""#);
+        assert_eq!(
+            go_quote("\n\t\r\u{7}\u{8}\u{b}\u{c}"),
+            r#""\n\t\r\a\b\v\f""#
+        );
         assert_eq!(go_quote("\u{0}\u{1b}\u{7f}"), r#""\x00\x1b\x7f""#);
         assert_eq!(go_quote("한국어 é \u{301}"), "\"한국어 é \u{301}\"");
-        assert_eq!(go_quote("\u{a0}\u{feff}\u{e000}"), r#""\u00a0\ufeff\ue000""#);
+        assert_eq!(
+            go_quote("\u{a0}\u{feff}\u{e000}"),
+            r#""\u00a0\ufeff\ue000""#
+        );
         assert_eq!(go_quote("\u{f0000}\u{1F600}"), "\"\\U000f0000\u{1F600}\"");
         assert_eq!(go_quote("\u{fffd}"), "\"\u{fffd}\"");
     }
