@@ -129,7 +129,7 @@ fn editor(props: &EditorProps) -> Html {
         <section class="pane editor" aria-label="Editor">
             <div class="pane-title">
                 <span class="path">{ file.path.clone() }</span>
-                <span class="muted">{ format!("{lines} lines") }</span>
+                <span class="muted">{ format!("{} lines", file.contents.lines().count()) }</span>
             </div>
             <div class="editor-body">
                 <pre class="gutter" aria-hidden="true">

@@ -2,3 +2,5 @@
 //!
 //! Invariants: no I/O, no clock, no randomness. Every function is a pure
 //! function over plain data, so the CLI and the browser show the same build.
+
+pub mod image;
