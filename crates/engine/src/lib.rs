@@ -4,3 +4,8 @@
 //! function over plain data, so the CLI and the browser show the same build.
 
 pub mod image;
+pub mod digest;
+pub mod dockerignore;
+pub mod filesystem;
+pub mod glob;
+pub mod paths;

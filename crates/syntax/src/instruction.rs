@@ -14,24 +14,32 @@ use crate::span::Span;
 pub(crate) struct Logical {
     /// The joined text.
     pub(crate) text: String,
-    /// `(offset in text, offset in source)` where each piece starts.
+    /// Source offset of the first piece.
+    first: usize,
+    /// `(offset in text, offset in source)` where each later piece starts
+    /// (empty for the common one-line instruction: no allocation).
     map: Vec<(usize, usize)>,
 }
 
 impl Logical {
     /// Appends a piece that starts at `source_offset` in the source.
     pub(crate) fn push(&mut self, piece: &str, source_offset: usize) {
-        self.map.push((self.text.len(), source_offset));
+        if self.text.is_empty() && self.map.is_empty() {
+            self.first = source_offset;
+        } else {
+            self.map.push((self.text.len(), source_offset));
+        }
         self.text.push_str(piece);
     }
 
     /// The source offset of text offset `off`.
     fn source(&self, off: usize) -> usize {
-        let i = self.map.partition_point(|&(l, _)| l <= off).saturating_sub(1);
-        match self.map.get(i) {
-            Some(&(l, s)) => s + (off - l),
-            None => off,
+        let i = self.map.partition_point(|&(l, _)| l <= off);
+        if i == 0 {
+            return self.first + off;
         }
+        let (l, s) = self.map[i - 1];
+        s + (off - l)
     }
 
     /// The source span of the text range `a..b`.
@@ -124,7 +132,8 @@ pub(crate) fn node_from_line(
         args: Vec::new(),
         json: false,
         sub: None,
-        original: line.to_string(),
+        // The parser moves the logical line in for top-level instructions.
+        original: if start == 0 && end == lg.text.len() { String::new() } else { line.to_string() },
         heredocs: Vec::new(),
         start_line: 0,
         end_line: 0,
@@ -136,8 +145,17 @@ pub(crate) fn node_from_line(
         text: &args_text,
         escape,
     };
-    let lower = cmd.to_ascii_lowercase();
-    match lower.as_str() {
+    // Lower-case the keyword without allocating (the longest is 11 bytes).
+    let mut buf = [0u8; 11];
+    let lower = match buf.get_mut(..cmd.len()) {
+        Some(b) => {
+            b.copy_from_slice(cmd.as_bytes());
+            b.make_ascii_lowercase();
+            std::str::from_utf8(b).unwrap_or("")
+        }
+        None => "",
+    };
+    match lower {
         "add" | "copy" | "volume" => ctx.maybe_json_to_list(&mut ins)?,
         "run" | "cmd" | "entrypoint" | "shell" => ctx.maybe_json(&mut ins, args_text.as_ref(), 0)?,
         "arg" => ins.args = ctx.words(),
@@ -411,9 +429,11 @@ impl ArgCtx<'_> {
             // Word text and source text agree up to the `=` (the key has
             // no quotes that were... kept: parseWords keeps every char).
             let k_end = (a + eq).min(b);
-            ins.args.push(self.arg(a, k_end, w[..eq].to_string()));
-            ins.args
-                .push(self.arg((k_end + 1).min(b), b, w[eq + 1..].to_string()));
+            let mut key = w;
+            let value = key.split_off(eq + 1);
+            key.truncate(eq);
+            ins.args.push(self.arg(a, k_end, key));
+            ins.args.push(self.arg((k_end + 1).min(b), b, value));
             ins.args.push(self.arg(k_end, (k_end + 1).min(b), "=".to_string()));
         }
         Ok(())
@@ -464,6 +484,17 @@ pub(crate) fn parse_words(rest: &str, escape: char) -> Vec<(String, usize, usize
         };
         if phase == Phase::Spaces {
             if ch.is_whitespace() {
+                continue;
+            }
+            // Fast path: a word with no quote or escape is a plain slice.
+            let tail = &rest[pos..];
+            let len = tail.find(char::is_whitespace).unwrap_or(tail.len());
+            let word = &tail[..len];
+            if !word.contains(['\'', '"', escape]) {
+                words.push((word.to_string(), pos, pos + len));
+                while chars.peek().is_some_and(|&(p, _)| p < pos + len) {
+                    chars.next();
+                }
                 continue;
             }
             phase = Phase::Word;

@@ -113,7 +113,10 @@ impl<'a> Parser<'a> {
     }
 
     fn run(mut self) -> Result<Dockerfile, ParseError> {
-        let mut instructions = Vec::new();
+        // One instruction per two lines is a generous estimate; growing the
+        // vector (and copying it) costs more than the spare capacity.
+        let lines = self.src.bytes().filter(|&b| b == b'\n').count();
+        let mut instructions = Vec::with_capacity(lines / 2 + 1);
         let mut directives = Vec::new();
         let mut warnings = Vec::new();
 
@@ -246,6 +249,9 @@ impl<'a> Parser<'a> {
                 }
             }
 
+            if ins.original.is_empty() {
+                ins.original = std::mem::take(&mut logical.text);
+            }
             ins.start_line = start_line;
             ins.end_line = self.current_line;
             ins.span = Span::new(ins.span.start, last_end.max(ins.span.start));

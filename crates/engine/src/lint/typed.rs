@@ -1,0 +1,884 @@
+//! From the syntax tree to stages of typed commands, as BuildKit's
+//! `instructions.Parse` does it, with the parse-time checks
+//! (`MaintainerDeprecated`, `StageNameCasing`, `FromAsCasing`,
+//! `InvalidDefinitionDescription`) and BuildKit's parse errors.
+//!
+//! A light model kept inside `lint` for now: only what the checks and the
+//! errors need. (The engine's `instructions` module is the place for a full
+//! typed model; this can move there.)
+
+use layerlab_syntax::{go_quote, Instruction, Span};
+
+use super::config::CheckConfig;
+use super::rules::{
+    from_as_casing, invalid_definition_description, maintainer_deprecated, stage_name_casing,
+};
+use super::{mounts, suggest, Emitter, LintError};
+
+/// BuildKit's location of an instruction: its first and last lines.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Loc {
+    /// First line (1-based).
+    pub start: usize,
+    /// Last line.
+    pub end: usize,
+    /// Where it is in the source.
+    pub span: Span,
+}
+
+impl Loc {
+    pub(crate) fn of(ins: &Instruction) -> Loc {
+        Loc {
+            start: ins.start_line,
+            end: ins.end_line,
+            span: ins.span,
+        }
+    }
+}
+
+/// A value with the place it was written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Word {
+    /// The value.
+    pub value: String,
+    /// Where it was written.
+    pub span: Span,
+}
+
+/// An ENV or LABEL pair.
+#[derive(Debug, Clone)]
+pub struct Kv {
+    pub key: Word,
+    pub value: Word,
+    /// Written in the legacy `KEY value` form.
+    pub no_delim: bool,
+}
+
+/// An ARG name with its optional default.
+#[derive(Debug, Clone)]
+pub struct ArgKv {
+    pub key: String,
+    pub value: Option<String>,
+    pub span: Span,
+}
+
+/// A heredoc used as a COPY/ADD source.
+#[derive(Debug, Clone)]
+pub struct InlineSource {
+    pub data: String,
+    pub expand: bool,
+    pub span: Span,
+}
+
+/// COPY or ADD.
+#[derive(Debug, Clone, Default)]
+pub struct CopyCmd {
+    pub sources: Vec<Word>,
+    pub inline: Vec<InlineSource>,
+    pub dest: Word,
+    pub from: Option<Word>,
+    pub chown: Option<Word>,
+    pub chmod: Option<Word>,
+    pub checksum: Option<Word>,
+}
+
+impl Default for Word {
+    fn default() -> Self {
+        Word {
+            value: String::new(),
+            span: Span::empty(0),
+        }
+    }
+}
+
+/// A `RUN --mount` flag.
+#[derive(Debug, Clone)]
+pub struct MountFlag {
+    pub value: String,
+    pub span: Span,
+    /// `from=` as read at parse time.
+    pub raw_from: String,
+}
+
+/// A typed command.
+#[derive(Debug, Clone)]
+pub enum Kind {
+    Env(Vec<Kv>),
+    Label(Vec<Kv>),
+    Maintainer,
+    Add(CopyCmd),
+    Copy(CopyCmd),
+    Onbuild(String),
+    Workdir(Word),
+    Run { mounts: Vec<MountFlag> },
+    Cmd { prepend_shell: bool },
+    Entrypoint { prepend_shell: bool },
+    Healthcheck,
+    Expose(Vec<Word>),
+    User(Word),
+    Volume(Vec<Word>),
+    StopSignal(Word),
+    Arg(Vec<ArgKv>),
+    Shell,
+}
+
+/// A command of a stage.
+#[derive(Debug, Clone)]
+pub struct Command {
+    /// The keyword as written (`run`, `RUN`).
+    pub name: String,
+    pub keyword_span: Span,
+    pub loc: Loc,
+    /// The comment lines before it.
+    pub comments: Vec<String>,
+    pub kind: Kind,
+    /// An ONBUILD trigger run in a child stage.
+    pub is_onbuild: bool,
+}
+
+/// A `FROM` and the commands after it.
+#[derive(Debug, Clone)]
+pub struct Stage {
+    /// Lower-cased name, empty when unnamed.
+    pub name: String,
+    pub name_span: Option<Span>,
+    /// The FROM keyword as written.
+    pub orig_cmd: String,
+    pub keyword_span: Span,
+    pub base_name: Word,
+    /// `--platform` value, empty when none.
+    pub platform: Option<Word>,
+    pub loc: Loc,
+    pub comments: Vec<String>,
+    pub commands: Vec<Command>,
+}
+
+/// What `instructions.Parse` returns.
+pub struct Parsed {
+    pub stages: Vec<Stage>,
+    /// Global ARGs (before the first FROM).
+    pub meta_args: Vec<Command>,
+}
+
+const INSTRUCTIONS: [&str; 18] = [
+    "add", "arg", "cmd", "copy", "entrypoint", "env", "expose", "from", "healthcheck", "label",
+    "maintainer", "onbuild", "run", "shell", "stopsignal", "user", "volume", "workdir",
+];
+
+/// `instructions.Parse`: stages and global ARGs, running the parse-time
+/// checks on the way. Errors carry `dockerfile parse error on line N`.
+pub fn parse(
+    instructions: &[Instruction],
+    comments: &[Vec<String>],
+    cfg: &CheckConfig,
+    out: &mut Emitter,
+) -> Result<Parsed, LintError> {
+    let mut stages: Vec<Stage> = Vec::new();
+    let mut meta_args = Vec::new();
+    let empty = Vec::new();
+    for (i, ins) in instructions.iter().enumerate() {
+        let c = comments.get(i).unwrap_or(&empty);
+        let parsed = parse_instruction(ins, c, Some((cfg, &mut *out))).map_err(|e| {
+            LintError::at(
+                format!("dockerfile parse error on line {}: {e}", ins.start_line),
+                Loc::of(ins),
+            )
+        })?;
+        match parsed {
+            Parsed1::Stage(s) => stages.push(*s),
+            Parsed1::Command(cmd) => match stages.last_mut() {
+                Some(st) => st.commands.push(cmd),
+                None if matches!(cmd.kind, Kind::Arg(_)) => meta_args.push(cmd),
+                None => {
+                    return Err(LintError::at(
+                        "no build stage in current context".to_string(),
+                        Loc::of(ins),
+                    ))
+                }
+            },
+        }
+    }
+    Ok(Parsed { stages, meta_args })
+}
+
+/// One parsed instruction.
+pub enum Parsed1 {
+    Stage(Box<Stage>),
+    Command(Command),
+}
+
+/// `ParseInstructionWithLinter`. `lint` is `None` for ONBUILD triggers,
+/// which BuildKit parses without the linter.
+pub fn parse_instruction(
+    ins: &Instruction,
+    comments: &[String],
+    lint: Option<(&CheckConfig, &mut Emitter)>,
+) -> Result<Parsed1, String> {
+    let mut lint = lint.map(|(cfg, out)| (cfg.with_comments(comments), out));
+    let loc = Loc::of(ins);
+    let lower = ins.keyword.to_ascii_lowercase();
+    let args: Vec<&str> = ins.values();
+    let flags = Flags::new(ins);
+    let cmd = |kind: Kind| {
+        Parsed1::Command(Command {
+            name: ins.keyword.clone(),
+            keyword_span: ins.keyword_span,
+            loc,
+            comments: comments.to_vec(),
+            kind,
+            is_onbuild: false,
+        })
+    };
+    let word = |i: usize| Word {
+        value: ins.args[i].value.clone(),
+        span: ins.args[i].span,
+    };
+    match lower.as_str() {
+        "env" | "label" => {
+            flags.parse(&[])?;
+            let upper = lower.to_ascii_uppercase();
+            if ins.args.is_empty() {
+                return Err(format!("{upper} requires at least one argument"));
+            }
+            if ins.args.len() % 3 != 0 {
+                return Err(format!("Bad input to {upper}, too many arguments"));
+            }
+            let mut kvs = Vec::new();
+            for c in ins.args.chunks(3) {
+                if c[0].value.is_empty() {
+                    return Err(format!("{upper} names can not be blank"));
+                }
+                kvs.push(Kv {
+                    key: Word {
+                        value: c[0].value.clone(),
+                        span: c[0].span,
+                    },
+                    value: Word {
+                        value: c[1].value.clone(),
+                        span: c[1].span,
+                    },
+                    no_delim: c[2].value.is_empty(),
+                });
+            }
+            Ok(cmd(if lower == "env" {
+                Kind::Env(kvs)
+            } else {
+                Kind::Label(kvs)
+            }))
+        }
+        "maintainer" => {
+            if let Some((cfg, out)) = lint.as_mut() {
+                out.run(
+                    cfg,
+                    &maintainer_deprecated::RULE,
+                    loc,
+                    ins.keyword_span,
+                    maintainer_deprecated::message(),
+                );
+            }
+            if args.len() != 1 {
+                return Err("MAINTAINER requires exactly one argument".into());
+            }
+            flags.parse(&[])?;
+            Ok(cmd(Kind::Maintainer))
+        }
+        "add" | "copy" => {
+            let upper = lower.to_ascii_uppercase();
+            if args.len() < 2 {
+                return Err(format!("{upper} requires at least two arguments, but only one was provided. Destination could not be determined"));
+            }
+            let defs: &[(&str, FlagType)] = if lower == "add" {
+                &[
+                    ("chown", FlagType::String),
+                    ("chmod", FlagType::String),
+                    ("link", FlagType::Bool),
+                    ("keep-git-dir", FlagType::Bool),
+                    ("checksum", FlagType::String),
+                    ("unpack", FlagType::Bool),
+                    ("exclude", FlagType::Strings),
+                ]
+            } else {
+                &[
+                    ("chown", FlagType::String),
+                    ("from", FlagType::String),
+                    ("chmod", FlagType::String),
+                    ("link", FlagType::Bool),
+                    ("exclude", FlagType::Strings),
+                    ("parents", FlagType::Bool),
+                ]
+            };
+            let values = flags.parse(defs)?;
+            let last = ins.args.len() - 1;
+            if heredoc_name(&ins.args[last].value).is_some() {
+                return Err(format!("{upper} cannot accept a heredoc as a destination"));
+            }
+            let mut c = CopyCmd {
+                dest: word(last),
+                from: values.get("from"),
+                chown: values.get("chown"),
+                chmod: values.get("chmod"),
+                checksum: values.get("checksum"),
+                ..CopyCmd::default()
+            };
+            for i in 0..last {
+                match heredoc_name(&ins.args[i].value) {
+                    Some(name) => {
+                        let doc = ins.heredocs.iter().find(|h| h.name == name);
+                        let (data, expand, span) = match doc {
+                            Some(h) => {
+                                let data = if h.chomp {
+                                    chomp_tabs(&h.content)
+                                } else {
+                                    h.content.clone()
+                                };
+                                (data, h.expand, h.span)
+                            }
+                            None => (String::new(), true, ins.args[i].span),
+                        };
+                        c.inline.push(InlineSource { data, expand, span });
+                    }
+                    None => c.sources.push(word(i)),
+                }
+            }
+            Ok(cmd(if lower == "add" { Kind::Add(c) } else { Kind::Copy(c) }))
+        }
+        "from" => {
+            if args.len() == 3 && args[2] != args[2].to_lowercase() {
+                if let Some((cfg, out)) = lint.as_mut() {
+                    out.run(
+                        cfg,
+                        &stage_name_casing::RULE,
+                        loc,
+                        ins.args[2].span,
+                        stage_name_casing::message(args[2]),
+                    );
+                }
+            }
+            if !from_as_case_matches(&ins.keyword, &args) {
+                if let Some((cfg, out)) = lint.as_mut() {
+                    out.run(
+                        cfg,
+                        &from_as_casing::RULE,
+                        loc,
+                        ins.args[1].span,
+                        from_as_casing::message(&ins.keyword, args[1]),
+                    );
+                }
+            }
+            let name = match args.len() {
+                3 if args[1].eq_ignore_ascii_case("as") => {
+                    let name = args[2].to_lowercase();
+                    if !valid_stage_name(&name) {
+                        return Err(format!(
+                            "invalid name for build stage: {}, name can't start with a number or contain symbols",
+                            go_quote(args[2])
+                        ));
+                    }
+                    name
+                }
+                1 => String::new(),
+                _ => return Err("FROM requires either one or three arguments".into()),
+            };
+            let values = flags.parse(&[("platform", FlagType::String)])?;
+            if !name.is_empty() {
+                if let Some((cfg, out)) = lint.as_mut() {
+                    definition_description(cfg, out, "FROM", &[name.clone()], comments, loc, ins.keyword_span);
+                }
+            }
+            Ok(Parsed1::Stage(Box::new(Stage {
+                name_span: (args.len() == 3).then(|| ins.args[2].span),
+                name,
+                orig_cmd: ins.keyword.clone(),
+                keyword_span: ins.keyword_span,
+                base_name: word(0),
+                platform: values.get("platform"),
+                loc,
+                comments: comments.to_vec(),
+                commands: Vec::new(),
+            })))
+        }
+        "onbuild" => {
+            let Some(sub) = ins.sub.as_deref() else {
+                return Err("ONBUILD requires at least one argument".into());
+            };
+            flags.parse(&[])?;
+            let trigger = sub.keyword.trim().to_ascii_uppercase();
+            match trigger.as_str() {
+                "ONBUILD" => {
+                    return Err("Chaining ONBUILD via `ONBUILD ONBUILD` isn't allowed".into())
+                }
+                "MAINTAINER" | "FROM" => {
+                    return Err(format!("{trigger} isn't allowed as an ONBUILD trigger"))
+                }
+                _ => {}
+            }
+            let mut expr = strip_onbuild(&ins.original).to_string();
+            for h in &ins.heredocs {
+                expr.push('\n');
+                expr.push_str(&h.content);
+                expr.push_str(&h.name);
+            }
+            Ok(cmd(Kind::Onbuild(expr)))
+        }
+        "workdir" => {
+            if args.len() != 1 {
+                return Err("WORKDIR requires exactly one argument".into());
+            }
+            flags.parse(&[])?;
+            Ok(cmd(Kind::Workdir(word(0))))
+        }
+        "run" => {
+            let values = flags.parse(&[
+                ("device", FlagType::Strings),
+                ("mount", FlagType::Strings),
+                ("network", FlagType::String),
+                ("security", FlagType::String),
+            ])?;
+            let mut mounts = Vec::new();
+            for (value, span) in values.all("mount") {
+                let raw_from = mounts::raw_from(&value)?;
+                mounts.push(MountFlag {
+                    value,
+                    span,
+                    raw_from,
+                });
+            }
+            if let Some(n) = values.get("network") {
+                if !matches!(n.value.as_str(), "default" | "none" | "host") {
+                    return Err(format!("invalid network mode {}", go_quote(&n.value)));
+                }
+            }
+            if let Some(s) = values.get("security") {
+                if !matches!(s.value.as_str(), "insecure" | "sandbox") {
+                    return Err(format!("security {} is not valid", go_quote(&s.value)));
+                }
+            }
+            Ok(cmd(Kind::Run { mounts }))
+        }
+        "cmd" | "entrypoint" => {
+            flags.parse(&[])?;
+            let prepend_shell = !ins.json;
+            Ok(cmd(if lower == "cmd" {
+                Kind::Cmd { prepend_shell }
+            } else {
+                Kind::Entrypoint { prepend_shell }
+            }))
+        }
+        "healthcheck" => {
+            if args.is_empty() {
+                return Err("HEALTHCHECK requires at least one argument".into());
+            }
+            let typ = args[0].to_uppercase();
+            let rest = &args[1..];
+            if typ == "NONE" {
+                if !rest.is_empty() {
+                    return Err("HEALTHCHECK NONE takes no arguments".into());
+                }
+                return Ok(cmd(Kind::Healthcheck));
+            }
+            let values = flags.parse(&[
+                ("interval", FlagType::String),
+                ("timeout", FlagType::String),
+                ("start-period", FlagType::String),
+                ("start-interval", FlagType::String),
+                ("retries", FlagType::String),
+            ])?;
+            if typ != "CMD" {
+                return Err(format!(
+                    "Unknown type {} in HEALTHCHECK (try CMD)",
+                    go_quote(&typ)
+                ));
+            }
+            if rest.is_empty() {
+                return Err("Missing command after HEALTHCHECK CMD".into());
+            }
+            for name in ["interval", "timeout", "start-period", "start-interval"] {
+                if let Some(v) = values.get(name) {
+                    check_interval(name, &v.value)?;
+                }
+            }
+            if let Some(r) = values.get("retries") {
+                match go_parse_int(&r.value) {
+                    Some(n) if n < 0 => return Err(format!("--retries cannot be negative ({n})")),
+                    Some(_) => {}
+                    None => {
+                        return Err(format!(
+                            "strconv.ParseInt: parsing {}: {}",
+                            go_quote(&r.value),
+                            if is_int_syntax(&r.value) {
+                                "value out of range"
+                            } else {
+                                "invalid syntax"
+                            }
+                        ))
+                    }
+                }
+            }
+            Ok(cmd(Kind::Healthcheck))
+        }
+        "expose" => {
+            if args.is_empty() {
+                return Err("EXPOSE requires at least one argument".into());
+            }
+            flags.parse(&[])?;
+            let mut ports: Vec<Word> = (0..ins.args.len()).map(word).collect();
+            ports.sort_by(|a, b| a.value.cmp(&b.value));
+            Ok(cmd(Kind::Expose(ports)))
+        }
+        "user" => {
+            if args.len() != 1 {
+                return Err("USER requires exactly one argument".into());
+            }
+            flags.parse(&[])?;
+            Ok(cmd(Kind::User(word(0))))
+        }
+        "volume" => {
+            if args.is_empty() {
+                return Err("VOLUME requires at least one argument".into());
+            }
+            flags.parse(&[])?;
+            let mut vols = Vec::new();
+            for i in 0..ins.args.len() {
+                let mut w = word(i);
+                w.value = w.value.trim().to_string();
+                if w.value.is_empty() {
+                    return Err("VOLUME specified can not be an empty string".into());
+                }
+                vols.push(w);
+            }
+            Ok(cmd(Kind::Volume(vols)))
+        }
+        "stopsignal" => {
+            if args.len() != 1 {
+                return Err("STOPSIGNAL requires exactly one argument".into());
+            }
+            Ok(cmd(Kind::StopSignal(word(0))))
+        }
+        "arg" => {
+            if args.is_empty() {
+                return Err("ARG requires at least one argument".into());
+            }
+            let mut kvs = Vec::new();
+            for a in &ins.args {
+                match a.value.split_once('=') {
+                    Some((k, v)) => {
+                        if k.is_empty() {
+                            return Err("ARG names can not be blank".into());
+                        }
+                        kvs.push(ArgKv {
+                            key: k.to_string(),
+                            value: Some(v.to_string()),
+                            span: a.span,
+                        });
+                    }
+                    None => kvs.push(ArgKv {
+                        key: a.value.clone(),
+                        value: None,
+                        span: a.span,
+                    }),
+                }
+            }
+            if let Some((cfg, out)) = lint.as_mut() {
+                let keys: Vec<String> = kvs.iter().map(|k| k.key.clone()).collect();
+                definition_description(cfg, out, "ARG", &keys, comments, loc, ins.keyword_span);
+            }
+            Ok(cmd(Kind::Arg(kvs)))
+        }
+        "shell" => {
+            flags.parse(&[])?;
+            if args.is_empty() {
+                return Err("SHELL requires at least one argument".into());
+            }
+            if !ins.json {
+                return Err("SHELL requires the arguments to be in JSON form".into());
+            }
+            Ok(cmd(Kind::Shell))
+        }
+        _ => {
+            let mut e = format!("unknown instruction: {}", ins.keyword);
+            if let Some(s) = suggest::search(
+                &ins.keyword,
+                INSTRUCTIONS.iter().map(|n| n.to_uppercase()).collect::<Vec<_>>().iter().map(String::as_str),
+                false,
+            ) {
+                e.push_str(&format!(" (did you mean {s}?)"));
+            }
+            Err(e)
+        }
+    }
+}
+
+/// `validateDefinitionDescription`.
+fn definition_description(
+    cfg: &CheckConfig,
+    out: &mut Emitter,
+    instruction: &str,
+    keys: &[String],
+    comments: &[String],
+    loc: Loc,
+    span: Span,
+) {
+    let Some(last) = comments.last() else {
+        return;
+    };
+    if keys.is_empty() {
+        return;
+    }
+    let first = last.split(' ').next().unwrap_or_default();
+    if keys.iter().any(|k| k == first) {
+        return;
+    }
+    let example = if keys.len() > 1 { "<arg_key>" } else { &keys[0] };
+    out.run(
+        cfg,
+        &invalid_definition_description::RULE,
+        loc,
+        span,
+        invalid_definition_description::message(instruction, example),
+    );
+}
+
+/// `doesFromCaseMatchAsCase`.
+fn from_as_case_matches(from: &str, args: &[&str]) -> bool {
+    if args.len() < 3 {
+        return true;
+    }
+    let lower = from == from.to_lowercase();
+    let upper = from == from.to_uppercase();
+    if !lower && !upper {
+        return true;
+    }
+    if lower {
+        args[1] == args[1].to_lowercase()
+    } else {
+        args[1] == args[1].to_uppercase()
+    }
+}
+
+/// `^[a-z][a-z0-9-_.]*$`.
+fn valid_stage_name(s: &str) -> bool {
+    let b = s.as_bytes();
+    !b.is_empty()
+        && b[0].is_ascii_lowercase()
+        && b.iter().all(|c| {
+            c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, b'-' | b'_' | b'.')
+        })
+}
+
+/// `(?i)^\s*ONBUILD\s*` removed.
+fn strip_onbuild(original: &str) -> &str {
+    let s = original.trim_start_matches(is_re_space);
+    match s.get(..7) {
+        Some(kw) if kw.eq_ignore_ascii_case("onbuild") => s[7..].trim_start_matches(is_re_space),
+        _ => original,
+    }
+}
+
+fn is_re_space(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\x0c' | '\r' | ' ')
+}
+
+/// The heredoc name a COPY/ADD source word opens (`<<EOF`, `<<-"EOF"`),
+/// as `parser.MustParseHeredoc` finds it.
+pub fn heredoc_name(word: &str) -> Option<String> {
+    let digits = word.bytes().take_while(u8::is_ascii_digit).count();
+    let rest = word[digits..].strip_prefix("<<")?;
+    let rest = rest.strip_prefix('-').unwrap_or(rest);
+    let rest = rest.trim_start_matches(is_re_space);
+    if rest.is_empty() || rest.contains('<') {
+        return None;
+    }
+    let lexer = layerlab_syntax::words::Lexer {
+        skip_unset_env: true,
+        ..layerlab_syntax::words::Lexer::new('\\')
+    };
+    let env: Vec<(String, String)> = Vec::new();
+    let words = lexer.process_words(rest, &env).ok()?;
+    match words.as_slice() {
+        [w] => Some(w.clone()),
+        _ => None,
+    }
+}
+
+fn chomp_tabs(s: &str) -> String {
+    s.split_inclusive('\n')
+        .map(|l| l.trim_start_matches('\t'))
+        .collect()
+}
+
+/// Go's `time.ParseDuration` accepts this (a simplified check), and the
+/// minimum interval is 1ms.
+fn check_interval(name: &str, v: &str) -> Result<(), String> {
+    if v.is_empty() {
+        return Ok(());
+    }
+    let Some(nanos) = go_duration(v) else {
+        return Err(format!("time: invalid duration {}", go_quote(v)));
+    };
+    if nanos != 0.0 && nanos.abs() < 1e6 {
+        return Err(format!(
+            "Interval {} cannot be less than 1ms",
+            go_quote(name)
+        ));
+    }
+    Ok(())
+}
+
+/// A Go duration string in nanoseconds (`1h30m`, `1.5s`, `-2ms`).
+fn go_duration(s: &str) -> Option<f64> {
+    let (neg, mut rest) = match s.as_bytes().first() {
+        Some(b'-') => (true, &s[1..]),
+        Some(b'+') => (false, &s[1..]),
+        _ => (false, s),
+    };
+    if rest == "0" {
+        return Some(0.0);
+    }
+    if rest.is_empty() {
+        return None;
+    }
+    let mut total = 0.0;
+    while !rest.is_empty() {
+        let num_len = rest
+            .bytes()
+            .take_while(|c| c.is_ascii_digit() || *c == b'.')
+            .count();
+        let num = &rest[..num_len];
+        if num.is_empty() || num == "." {
+            return None;
+        }
+        let n: f64 = num.parse().ok()?;
+        rest = &rest[num_len..];
+        let unit_len = rest
+            .bytes()
+            .take_while(|c| !c.is_ascii_digit() && *c != b'.')
+            .count();
+        let unit = &rest[..unit_len];
+        rest = &rest[unit_len..];
+        let scale = match unit {
+            "ns" => 1.0,
+            "us" | "µs" | "μs" => 1e3,
+            "ms" => 1e6,
+            "s" => 1e9,
+            "m" => 60e9,
+            "h" => 3600e9,
+            _ => return None,
+        };
+        total += n * scale;
+    }
+    Some(if neg { -total } else { total })
+}
+
+fn is_int_syntax(s: &str) -> bool {
+    let d = s.strip_prefix(['+', '-']).unwrap_or(s);
+    !d.is_empty() && d.bytes().all(|c| c.is_ascii_digit())
+}
+
+fn go_parse_int(s: &str) -> Option<i64> {
+    if !is_int_syntax(s) {
+        return None;
+    }
+    s.parse::<i32>().ok().map(i64::from)
+}
+
+/// The types BuildKit's `BFlags` know.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FlagType {
+    Bool,
+    String,
+    Strings,
+}
+
+/// The flags of one instruction, parsed against the names it accepts.
+struct Flags<'a> {
+    ins: &'a Instruction,
+}
+
+/// Parsed flag values.
+#[derive(Default)]
+pub struct FlagValues {
+    values: Vec<(String, String, Span)>,
+}
+
+impl FlagValues {
+    /// The last value given to `name`.
+    fn get(&self, name: &str) -> Option<Word> {
+        self.values
+            .iter()
+            .rev()
+            .find(|(n, _, _)| n == name)
+            .map(|(_, v, s)| Word {
+                value: v.clone(),
+                span: *s,
+            })
+    }
+
+    /// Every value given to `name`, in order.
+    fn all(&self, name: &str) -> Vec<(String, Span)> {
+        self.values
+            .iter()
+            .filter(|(n, _, _)| n == name)
+            .map(|(_, v, s)| (v.clone(), *s))
+            .collect()
+    }
+}
+
+impl<'a> Flags<'a> {
+    fn new(ins: &'a Instruction) -> Self {
+        Flags { ins }
+    }
+
+    /// `BFlags.Parse`.
+    fn parse(&self, defs: &[(&str, FlagType)]) -> Result<FlagValues, String> {
+        let mut out = FlagValues::default();
+        let mut used: Vec<String> = Vec::new();
+        for f in &self.ins.flags {
+            let a = f.text.as_str();
+            if a == "--" {
+                break;
+            }
+            let Some(body) = a.strip_prefix("--") else {
+                return Err(format!("arg should start with -- : {a}"));
+            };
+            let (flag_name, value) = match a.split_once('=') {
+                Some((n, v)) => (n, Some(v)),
+                None => (a, None),
+            };
+            let name = body.split_once('=').map_or(body, |(n, _)| n);
+            let Some(&(_, ty)) = defs.iter().find(|(n, _)| *n == name) else {
+                let mut e = format!("unknown flag: {flag_name}");
+                if let Some(s) = suggest::search(name, defs.iter().map(|(n, _)| *n), true) {
+                    e.push_str(&format!(" (did you mean {s}?)"));
+                }
+                return Err(e);
+            };
+            if used.iter().any(|u| u == name) && ty != FlagType::Strings {
+                return Err(format!("duplicate flag specified: {flag_name}"));
+            }
+            used.push(name.to_string());
+            let v = match ty {
+                FlagType::Bool => {
+                    if value == Some("") {
+                        return Err(format!("missing a value on flag: {flag_name}"));
+                    }
+                    match value.unwrap_or("").to_lowercase().as_str() {
+                        "true" | "" => "true".to_string(),
+                        "false" => "false".to_string(),
+                        _ => {
+                            return Err(format!(
+                                "expecting boolean value for flag {flag_name}, not: {}",
+                                value.unwrap_or("")
+                            ))
+                        }
+                    }
+                }
+                FlagType::String | FlagType::Strings => match value {
+                    Some(v) => v.to_string(),
+                    None => return Err(format!("missing a value on flag: {flag_name}")),
+                },
+            };
+            out.values.push((name.to_string(), v, f.span));
+        }
+        Ok(out)
+    }
+}

@@ -1,0 +1,139 @@
+//! Parse throughput (MB/s): LayerLab's parser beside the `parse-dockerfile`
+//! crate on the same inputs in the same run, so the ratio is measured on one
+//! machine. Inputs: BuildKit's own parser test files (concatenated into one
+//! corpus of real-world Dockerfiles; files `parse-dockerfile` rejects are
+//! left out of its side and counted), the tutorial's Dockerfile, and one
+//! generated 50,000-line file.
+
+use std::hint::black_box;
+use std::path::PathBuf;
+
+use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+
+fn conformance_files() -> Vec<(String, String)> {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/conformance/buildkit/parser/testfiles");
+    let mut out = Vec::new();
+    if let Ok(entries) = std::fs::read_dir(&dir) {
+        for e in entries.flatten() {
+            if let Ok(text) = std::fs::read_to_string(e.path().join("Dockerfile")) {
+                out.push((e.file_name().to_string_lossy().into_owned(), text));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+const TUTORIAL: &str = "# https://hub.docker.com/_/microsoft-dotnet
+FROM mcr.microsoft.com/dotnet/sdk:8.0 AS build
+WORKDIR /source
+
+# copy csproj and restore as distinct layers
+COPY *.sln .
+COPY aspnetapp/*.csproj ./aspnetapp/
+RUN dotnet restore
+
+# copy everything else and build app
+COPY aspnetapp/. ./aspnetapp/
+WORKDIR /source/aspnetapp
+RUN dotnet publish -c release -o /app --no-restore
+
+# final stage/image
+FROM mcr.microsoft.com/dotnet/aspnet:8.0
+WORKDIR /app
+COPY --from=build /app ./
+ENTRYPOINT [\"dotnet\", \"aspnetapp.dll\"]
+";
+
+/// A 50,000-line Dockerfile made of realistic instruction shapes.
+fn large_file() -> String {
+    let block = [
+        "FROM debian:bookworm-slim AS base",
+        "ARG VERSION=1.2.3",
+        "ENV PATH=/usr/local/bin:$PATH LANG=C.UTF-8",
+        "# install the toolchain",
+        "RUN apt-get update \\",
+        "    && apt-get install -y --no-install-recommends ca-certificates curl git \\",
+        "    # keep the image small",
+        "    && rm -rf /var/lib/apt/lists/*",
+        "WORKDIR /src",
+        "COPY --chown=app:app --chmod=755 package.json package-lock.json ./",
+        "RUN --mount=type=cache,target=/root/.npm npm ci",
+        "COPY . .",
+        "LABEL org.opencontainers.image.title=\"demo\" version=\"${VERSION}\"",
+        "EXPOSE 8080/tcp",
+        "HEALTHCHECK --interval=30s CMD [\"curl\", \"-f\", \"http://localhost:8080/\"]",
+        "USER app",
+        "ENTRYPOINT [\"node\", \"server.js\"]",
+        "",
+    ];
+    let mut s = String::new();
+    let mut lines = 0;
+    while lines < 50_000 {
+        for l in block {
+            s.push_str(l);
+            s.push('\n');
+            lines += 1;
+        }
+    }
+    s
+}
+
+fn bench(c: &mut Criterion) {
+    let files = conformance_files();
+    let accepted: Vec<&String> = files
+        .iter()
+        .map(|(_, t)| t)
+        .filter(|t| parse_dockerfile::parse(t).is_ok())
+        .collect();
+    eprintln!(
+        "parse-dockerfile accepts {} of {} BuildKit test files (the rest are left out of both sides of the corpus comparison)",
+        accepted.len(),
+        files.len()
+    );
+    let corpus_bytes: usize = accepted.iter().map(|t| t.len()).sum();
+    let large = large_file();
+
+    let mut group = c.benchmark_group("buildkit-testfiles");
+    group.throughput(Throughput::Bytes(corpus_bytes as u64));
+    group.bench_function("layerlab", |b| {
+        b.iter(|| {
+            for t in &accepted {
+                let _ = black_box(layerlab_syntax::parse(black_box(t)));
+            }
+        })
+    });
+    group.bench_function("parse-dockerfile", |b| {
+        b.iter(|| {
+            for t in &accepted {
+                let _ = black_box(parse_dockerfile::parse(black_box(t)));
+            }
+        })
+    });
+    group.finish();
+
+    let mut group = c.benchmark_group("tutorial");
+    group.throughput(Throughput::Bytes(TUTORIAL.len() as u64));
+    group.bench_function("layerlab", |b| {
+        b.iter(|| black_box(layerlab_syntax::parse(black_box(TUTORIAL))))
+    });
+    group.bench_function("parse-dockerfile", |b| {
+        b.iter(|| black_box(parse_dockerfile::parse(black_box(TUTORIAL))))
+    });
+    group.finish();
+
+    let mut group = c.benchmark_group("50k-lines");
+    group.sample_size(20);
+    group.throughput(Throughput::Bytes(large.len() as u64));
+    group.bench_function("layerlab", |b| {
+        b.iter(|| black_box(layerlab_syntax::parse(black_box(&large))))
+    });
+    group.bench_function("parse-dockerfile", |b| {
+        b.iter(|| black_box(parse_dockerfile::parse(black_box(&large))))
+    });
+    group.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);
