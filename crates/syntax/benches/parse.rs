@@ -1,6 +1,8 @@
 //! Parse throughput (MB/s): LayerLab's parser beside the `parse-dockerfile`
 //! crate on the same inputs in the same run, so the ratio is measured on one
-//! machine. Inputs: BuildKit's own parser test files (concatenated into one
+//! machine. `layerlab` is `parse_borrowed` (zero-copy, like
+//! `parse-dockerfile`); `layerlab-owned` is `parse`, which also copies the
+//! tree into owned strings. Inputs: BuildKit's own parser test files (concatenated into one
 //! corpus of real-world Dockerfiles; files `parse-dockerfile` rejects are
 //! left out of its side and counted), the tutorial's Dockerfile, and one
 //! generated 50,000-line file.
@@ -100,6 +102,13 @@ fn bench(c: &mut Criterion) {
     group.bench_function("layerlab", |b| {
         b.iter(|| {
             for t in &accepted {
+                let _ = black_box(layerlab_syntax::parse_borrowed(black_box(t)));
+            }
+        })
+    });
+    group.bench_function("layerlab-owned", |b| {
+        b.iter(|| {
+            for t in &accepted {
                 let _ = black_box(layerlab_syntax::parse(black_box(t)));
             }
         })
@@ -116,7 +125,7 @@ fn bench(c: &mut Criterion) {
     let mut group = c.benchmark_group("tutorial");
     group.throughput(Throughput::Bytes(TUTORIAL.len() as u64));
     group.bench_function("layerlab", |b| {
-        b.iter(|| black_box(layerlab_syntax::parse(black_box(TUTORIAL))))
+        b.iter(|| black_box(layerlab_syntax::parse_borrowed(black_box(TUTORIAL))))
     });
     group.bench_function("parse-dockerfile", |b| {
         b.iter(|| black_box(parse_dockerfile::parse(black_box(TUTORIAL))))
@@ -127,6 +136,9 @@ fn bench(c: &mut Criterion) {
     group.sample_size(20);
     group.throughput(Throughput::Bytes(large.len() as u64));
     group.bench_function("layerlab", |b| {
+        b.iter(|| black_box(layerlab_syntax::parse_borrowed(black_box(&large))))
+    });
+    group.bench_function("layerlab-owned", |b| {
         b.iter(|| black_box(layerlab_syntax::parse(black_box(&large))))
     });
     group.bench_function("parse-dockerfile", |b| {

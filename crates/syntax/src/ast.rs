@@ -1,5 +1,13 @@
 //! The syntax tree: what BuildKit's parser keeps of each instruction, with a
 //! span on every part.
+//!
+//! The tree is generic over its string type `S`. [`crate::parse`] returns
+//! the owned tree (`S = String`, the default, which every type name means
+//! when written without a parameter); [`crate::parse_borrowed`] returns
+//! `S = Cow<'a, str>`, which borrows from the input wherever the value is a
+//! plain slice of it (zero-copy), and converts with `into_owned`.
+
+use std::borrow::Cow;
 
 use crate::span::Span;
 
@@ -7,9 +15,9 @@ use crate::span::Span;
 /// starts with, and the warnings BuildKit emits while parsing.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct Dockerfile {
+pub struct Dockerfile<S = String> {
     /// Top-level instructions, in file order.
-    pub instructions: Vec<Instruction>,
+    pub instructions: Vec<Instruction<S>>,
     /// Parser directives (`# syntax=`, `# escape=`, `# check=`).
     pub directives: Vec<Directive>,
     /// Warnings found while parsing (e.g. empty continuation lines).
@@ -21,27 +29,27 @@ pub struct Dockerfile {
 /// One instruction, as BuildKit's `parser.Node` holds it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct Instruction {
+pub struct Instruction<S = String> {
     /// The keyword exactly as written (`RUN`, `run`, `Copy`...).
-    pub keyword: String,
+    pub keyword: S,
     /// Where the keyword is.
     pub keyword_span: Span,
     /// Flags (`--from=build`) as BuildKit keeps them: quotes removed,
     /// escapes resolved.
-    pub flags: Vec<Flag>,
+    pub flags: Vec<Flag<S>>,
     /// The node's values (`Node.Next` chain). Their meaning depends on the
     /// instruction: one value per JSON element in exec form, the whole rest of
     /// the line in shell form, `key value sep` triples for ENV and LABEL.
-    pub args: Vec<Arg>,
+    pub args: Vec<Arg<S>>,
     /// True when the arguments were written as a JSON array (exec form).
     pub json: bool,
     /// ONBUILD's inner instruction.
-    pub sub: Option<Box<Instruction>>,
+    pub sub: Option<Box<Instruction<S>>>,
     /// The logical line: continuation lines joined, comment lines dropped,
     /// the first line's leading white space removed.
-    pub original: String,
+    pub original: S,
     /// Heredocs attached to this instruction, in order.
-    pub heredocs: Vec<Heredoc>,
+    pub heredocs: Vec<Heredoc<S>>,
     /// 1-based line where the instruction starts (as BuildKit reports it).
     pub start_line: usize,
     /// 1-based line where it ends (heredoc terminators included).
@@ -50,52 +58,53 @@ pub struct Instruction {
     pub span: Span,
 }
 
-impl Instruction {
+impl<S: AsRef<str>> Instruction<S> {
     /// The keyword in upper case (`RUN`), the form Docker prints.
     pub fn name(&self) -> String {
-        self.keyword.to_ascii_uppercase()
+        self.keyword.as_ref().to_ascii_uppercase()
     }
 
     /// True when the keyword is `kw`, ignoring case.
     pub fn is(&self, kw: &str) -> bool {
-        self.keyword.eq_ignore_ascii_case(kw)
+        self.keyword.as_ref().eq_ignore_ascii_case(kw)
     }
 
     /// The argument values as plain strings.
     pub fn values(&self) -> Vec<&str> {
-        self.args.iter().map(|a| a.value.as_str()).collect()
+        self.args.iter().map(|a| a.value.as_ref()).collect()
     }
 }
 
 /// A `--name=value` flag.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct Flag {
+pub struct Flag<S = String> {
     /// The flag as BuildKit keeps it, e.g. `--from=build`.
-    pub text: String,
+    pub text: S,
     /// Where it was written.
     pub span: Span,
 }
 
-impl Flag {
+impl<S: AsRef<str>> Flag<S> {
     /// The flag's name without the leading `--` (`from`).
     pub fn name(&self) -> &str {
-        let t = self.text.strip_prefix("--").unwrap_or(&self.text);
+        let text = self.text.as_ref();
+        let t = text.strip_prefix("--").unwrap_or(text);
         t.split_once('=').map_or(t, |(n, _)| n)
     }
 
     /// The value after `=`, if any.
     pub fn value(&self) -> Option<&str> {
-        self.text.split_once('=').map(|(_, v)| v)
+        self.text.as_ref().split_once('=').map(|(_, v)| v)
     }
 }
 
 /// One argument value.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct Arg {
+pub struct Arg<S = String> {
     /// The value (JSON strings decoded; shell-form text as written).
-    pub value: String,
+    pub value: S,
     /// Where it came from.
     pub span: Span,
 }
@@ -103,9 +112,9 @@ pub struct Arg {
 /// A heredoc (`<<EOF ... EOF`) attached to RUN, COPY or ADD.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct Heredoc {
+pub struct Heredoc<S = String> {
     /// The delimiter word, quotes removed (`EOF`).
-    pub name: String,
+    pub name: S,
     /// The file descriptor before `<<` (`3<<EOF`), 0 when none.
     pub file_descriptor: u64,
     /// False when the delimiter was quoted: the body is not expanded.
@@ -113,7 +122,7 @@ pub struct Heredoc {
     /// True for `<<-`: leading tabs are removed from the body.
     pub chomp: bool,
     /// The body, raw (lines with their line endings, tabs not removed).
-    pub content: String,
+    pub content: S,
     /// Where the body is (from its first line to the terminator line).
     pub span: Span,
 }
@@ -169,7 +178,7 @@ impl std::fmt::Display for ParseError {
 
 impl std::error::Error for ParseError {}
 
-impl Instruction {
+impl<S: AsRef<str>> Instruction<S> {
     /// The values the way the PyPI `dockerfile` package reports them:
     /// ENV and LABEL flattened to `key, value, key, value...` (the
     /// separators left out), ONBUILD's values taken from its inner
@@ -184,7 +193,7 @@ impl Instruction {
             node.args
                 .chunks(3)
                 .flat_map(|c| c.iter().take(2))
-                .map(|a| a.value.as_str())
+                .map(|a| a.value.as_ref())
                 .collect()
         } else {
             node.values()
@@ -199,15 +208,79 @@ impl Instruction {
     /// The logical line followed by each heredoc's body and terminator, as
     /// the PyPI `dockerfile` package reports `original`.
     pub fn original_with_heredocs(&self) -> String {
-        let mut s = self.original.clone();
+        let mut s = self.original.as_ref().to_string();
         if !self.heredocs.is_empty() {
             s.push('\n');
             for h in &self.heredocs {
-                s.push_str(&h.content);
-                s.push_str(&h.name);
+                s.push_str(h.content.as_ref());
+                s.push_str(h.name.as_ref());
                 s.push('\n');
             }
         }
         s
+    }
+}
+
+fn own(s: Cow<'_, str>) -> String {
+    s.into_owned()
+}
+
+impl Dockerfile<Cow<'_, str>> {
+    /// The owned tree (copies what was borrowed from the input).
+    pub fn into_owned(self) -> Dockerfile {
+        Dockerfile {
+            instructions: self
+                .instructions
+                .into_iter()
+                .map(Instruction::into_owned)
+                .collect(),
+            directives: self.directives,
+            warnings: self.warnings,
+            escape: self.escape,
+        }
+    }
+}
+
+impl Instruction<Cow<'_, str>> {
+    /// The owned instruction (copies what was borrowed from the input).
+    pub fn into_owned(self) -> Instruction {
+        Instruction {
+            keyword: own(self.keyword),
+            keyword_span: self.keyword_span,
+            flags: self
+                .flags
+                .into_iter()
+                .map(|f| Flag {
+                    text: own(f.text),
+                    span: f.span,
+                })
+                .collect(),
+            args: self
+                .args
+                .into_iter()
+                .map(|a| Arg {
+                    value: own(a.value),
+                    span: a.span,
+                })
+                .collect(),
+            json: self.json,
+            sub: self.sub.map(|s| Box::new(s.into_owned())),
+            original: own(self.original),
+            heredocs: self
+                .heredocs
+                .into_iter()
+                .map(|h| Heredoc {
+                    name: own(h.name),
+                    file_descriptor: h.file_descriptor,
+                    expand: h.expand,
+                    chomp: h.chomp,
+                    content: own(h.content),
+                    span: h.span,
+                })
+                .collect(),
+            start_line: self.start_line,
+            end_line: self.end_line,
+            span: self.span,
+        }
     }
 }

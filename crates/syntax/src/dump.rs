@@ -5,7 +5,7 @@ use crate::ast::{Dockerfile, Instruction};
 
 /// Prints the file in BuildKit's dump format: one `(...)` line per
 /// instruction.
-pub fn dump(file: &Dockerfile) -> String {
+pub fn dump<S: AsRef<str>>(file: &Dockerfile<S>) -> String {
     let mut out = String::new();
     for ins in &file.instructions {
         out.push('(');
@@ -16,15 +16,15 @@ pub fn dump(file: &Dockerfile) -> String {
 }
 
 /// One instruction in dump format, without the outer parentheses.
-pub fn dump_instruction(ins: &Instruction) -> String {
-    let mut s = ins.keyword.to_lowercase();
+pub fn dump_instruction<S: AsRef<str>>(ins: &Instruction<S>) -> String {
+    let mut s = ins.keyword.as_ref().to_lowercase();
     if !ins.flags.is_empty() {
         s.push_str(" [");
         for (i, f) in ins.flags.iter().enumerate() {
             if i > 0 {
                 s.push(' ');
             }
-            s.push_str(&go_quote(&f.text));
+            s.push_str(&go_quote(f.text.as_ref()));
         }
         s.push(']');
     }
@@ -35,7 +35,7 @@ pub fn dump_instruction(ins: &Instruction) -> String {
     }
     for a in &ins.args {
         s.push(' ');
-        s.push_str(&go_quote(&a.value));
+        s.push_str(&go_quote(a.value.as_ref()));
     }
     s.trim().to_string()
 }

@@ -8,12 +8,17 @@ use crate::ast::{Arg, Flag, Instruction};
 use crate::json_array::{self, JsonArray};
 use crate::span::Span;
 
+/// The owned-or-borrowed string type of the borrowed tree.
+type Str<'a> = Cow<'a, str>;
+
 /// A logical line: the physical pieces joined, with a map back to the
-/// source offsets of each piece.
+/// source offsets of each piece. A one-piece line borrows from the source.
 #[derive(Debug, Default)]
-pub(crate) struct Logical {
+pub(crate) struct Logical<'a> {
     /// The joined text.
-    pub(crate) text: String,
+    pub(crate) text: Str<'a>,
+    /// Number of pieces pushed.
+    pieces: usize,
     /// Source offset of the first piece.
     first: usize,
     /// `(offset in text, offset in source)` where each later piece starts
@@ -21,15 +26,32 @@ pub(crate) struct Logical {
     map: Vec<(usize, usize)>,
 }
 
-impl Logical {
+impl<'a> Logical<'a> {
     /// Appends a piece that starts at `source_offset` in the source.
-    pub(crate) fn push(&mut self, piece: &str, source_offset: usize) {
-        if self.text.is_empty() && self.map.is_empty() {
+    pub(crate) fn push(&mut self, piece: &'a str, source_offset: usize) {
+        if self.pieces == 0 {
             self.first = source_offset;
+            self.text = Cow::Borrowed(piece);
         } else {
-            self.map.push((self.text.len(), source_offset));
+            let text = self.text.to_mut();
+            self.map.push((text.len(), source_offset));
+            text.push_str(piece);
         }
-        self.text.push_str(piece);
+        self.pieces += 1;
+    }
+
+    /// `text[a..b]`, borrowed from the source when the line is.
+    fn slice(&self, a: usize, b: usize) -> Str<'a> {
+        match &self.text {
+            Cow::Borrowed(s) => {
+                let s: &'a str = s;
+                match s.get(a..b) {
+                    Some(t) => Cow::Borrowed(t),
+                    None => String::from_utf8_lossy(&s.as_bytes()[a..b]).into_owned().into(),
+                }
+            }
+            Cow::Owned(s) => Cow::Owned(String::from_utf8_lossy(&s.as_bytes()[a..b]).into_owned()),
+        }
     }
 
     /// The source offset of text offset `off`.
@@ -75,77 +97,97 @@ fn is_space_byte(b: u8) -> bool {
     matches!(b, b'\t'..=b'\r' | b' ' | 0x85 | 0xa0)
 }
 
-/// `s[a..b]` of the bytes, repaired when BuildKit's byte-wise scanning
-/// cuts inside a character.
-fn byte_slice(s: &str, a: usize, b: usize) -> Cow<'_, str> {
-    match s.get(a..b) {
-        Some(t) => Cow::Borrowed(t),
-        None => String::from_utf8_lossy(&s.as_bytes()[a..b]),
+/// Moves `i` forward to a character boundary of `s`.
+fn ceil_boundary(s: &str, mut i: usize) -> usize {
+    while i < s.len() && !s.is_char_boundary(i) {
+        i += 1;
     }
+    i
 }
 
 /// Parses `lg.text[start..end]` as one instruction (BuildKit's
 /// `newNodeFromLine`).
-pub(crate) fn node_from_line(
-    lg: &Logical,
+pub(crate) fn node_from_line<'a>(
+    lg: &Logical<'a>,
     start: usize,
     end: usize,
     escape: char,
-) -> Result<Instruction, NodeError> {
+) -> Result<Instruction<Str<'a>>, NodeError> {
     let line = &lg.text[start..end];
     let trimmed = line.trim_start();
     let t0 = start + (line.len() - trimmed.len());
     let trimmed = trimmed.trim_end();
-    let (cmd, rest_at) = match trimmed.find(is_re_ws) {
+    let t_end = t0 + trimmed.len();
+    let (cmd_len, rest_at) = match trimmed.find(is_re_ws) {
         Some(i) => {
             let after = &trimmed[i..];
             let skipped = after.len() - after.trim_start_matches(is_re_ws).len();
-            (&trimmed[..i], Some(i + skipped))
+            (i, Some(t0 + i + skipped))
         }
-        None => (trimmed, None),
+        None => (trimmed.len(), None),
     };
     let mut flags = Vec::new();
-    let mut args_text: Cow<'_, str> = Cow::Borrowed("");
-    let mut args_at = t0 + trimmed.len();
+    // The argument text: `lg.text[a0..a1]`, or a repaired copy when
+    // BuildKit's byte-wise flag scanner stopped inside a character.
+    let (mut a0, mut a1, mut repaired) = (t_end, t_end, None);
     if let Some(r) = rest_at {
-        let rest = &trimmed[r..];
+        let rest = &lg.text[r..t_end];
         let (args_from, found) = extract_builder_flags(rest, escape);
         for (text, a, b) in found {
+            let raw = lg.slice(r + a, r + b);
+            let text = if raw == text { raw } else { Cow::Owned(text) };
             flags.push(Flag {
                 text,
-                span: lg.span(t0 + r + a, t0 + r + b),
+                span: lg.span(r + a, ceil_boundary(&lg.text, r + b)),
             });
         }
-        let raw = byte_slice(rest, args_from, rest.len());
-        let lead = raw.len() - raw.trim_start().len();
-        args_at = t0 + r + args_from + lead;
-        args_text = match raw {
-            Cow::Borrowed(s) => Cow::Borrowed(s.trim()),
-            Cow::Owned(s) => Cow::Owned(s.trim().to_string()),
-        };
+        if rest.is_char_boundary(args_from) {
+            let raw = &rest[args_from..];
+            let t = raw.trim_start();
+            a0 = r + args_from + (raw.len() - t.len());
+            a1 = a0 + t.trim_end().len();
+        } else {
+            let raw = String::from_utf8_lossy(&rest.as_bytes()[args_from..]).into_owned();
+            a0 = ceil_boundary(&lg.text, r + args_from);
+            repaired = Some(raw.trim().to_string());
+        }
     }
-    let keyword_span = lg.span(t0, t0 + cmd.len());
     let mut ins = Instruction {
-        keyword: cmd.to_string(),
-        keyword_span,
+        keyword: lg.slice(t0, t0 + cmd_len),
+        keyword_span: lg.span(t0, t0 + cmd_len),
         flags,
         args: Vec::new(),
         json: false,
         sub: None,
         // The parser moves the logical line in for top-level instructions.
-        original: if start == 0 && end == lg.text.len() { String::new() } else { line.to_string() },
+        original: if start == 0 && end == lg.text.len() {
+            Cow::Borrowed("")
+        } else {
+            lg.slice(start, end)
+        },
         heredocs: Vec::new(),
         start_line: 0,
         end_line: 0,
-        span: lg.span(t0, t0 + trimmed.len()),
+        span: lg.span(t0, t_end),
     };
-    let ctx = ArgCtx {
-        lg,
-        at: args_at,
-        text: &args_text,
-        escape,
+    let ctx = match &repaired {
+        None => ArgCtx {
+            lg,
+            at: a0,
+            text: &lg.text[a0..a1],
+            exact: true,
+            escape,
+        },
+        Some(text) => ArgCtx {
+            lg,
+            at: a0,
+            text,
+            exact: false,
+            escape,
+        },
     };
     // Lower-case the keyword without allocating (the longest is 11 bytes).
+    let cmd = &lg.text[t0..t0 + cmd_len];
     let mut buf = [0u8; 11];
     let lower = match buf.get_mut(..cmd.len()) {
         Some(b) => {
@@ -157,41 +199,69 @@ pub(crate) fn node_from_line(
     };
     match lower {
         "add" | "copy" | "volume" => ctx.maybe_json_to_list(&mut ins)?,
-        "run" | "cmd" | "entrypoint" | "shell" => ctx.maybe_json(&mut ins, args_text.as_ref(), 0)?,
+        "run" | "cmd" | "entrypoint" | "shell" => ctx.maybe_json(&mut ins, 0)?,
         "arg" => ins.args = ctx.words(),
         "env" => ctx.name_val(&mut ins, "ENV")?,
         "label" => ctx.name_val(&mut ins, "LABEL")?,
-        "expose" | "from" => ins.args = ctx.whitespace_delimited(args_text.as_ref(), 0),
+        "expose" | "from" => ins.args = ctx.whitespace_delimited(),
         "healthcheck" => ctx.health_config(&mut ins)?,
         "maintainer" | "stopsignal" | "user" | "workdir" => {
-            if !args_text.is_empty() {
-                ins.args.push(ctx.arg(0, args_text.len(), args_text.to_string()));
+            if !ctx.text.is_empty() {
+                ins.args.push(ctx.arg(0, ctx.text.len()));
             }
         }
         "onbuild" => {
-            if !args_text.is_empty() {
+            if !ctx.text.is_empty() {
                 // The sub-instruction is parsed from the rest of the line.
-                let sub = match &args_text {
-                    Cow::Borrowed(s) => {
-                        let off = s.as_ptr() as usize - lg.text.as_ptr() as usize;
-                        node_from_line(lg, off, off + s.len(), escape)?
-                    }
-                    Cow::Owned(s) => {
-                        let mut own = Logical::default();
-                        own.push(s, lg.source(args_at));
-                        node_from_line(&own, 0, s.len(), escape)?
-                    }
+                let sub = if ctx.exact {
+                    node_from_line(lg, a0, a1, escape)?
+                } else {
+                    let mut own = Logical::default();
+                    own.push(ctx.text, lg.source(a0));
+                    let sub = node_from_line(&own, 0, ctx.text.len(), escape)?;
+                    to_cow(sub.into_owned())
                 };
                 ins.sub = Some(Box::new(sub));
             }
         }
         // Unknown instructions keep one empty value (BuildKit's parseIgnore).
         _ => ins.args.push(Arg {
-            value: String::new(),
-            span: Span::empty(lg.source(args_at)),
+            value: Cow::Borrowed(""),
+            span: Span::empty(lg.source(a0)),
         }),
     }
     Ok(ins)
+}
+
+/// Detaches an owned instruction into the borrowed tree's type.
+fn to_cow(o: Instruction) -> Instruction<Str<'static>> {
+    Instruction {
+        keyword: Cow::Owned(o.keyword),
+        keyword_span: o.keyword_span,
+        flags: o
+            .flags
+            .into_iter()
+            .map(|f| Flag {
+                text: Cow::Owned(f.text),
+                span: f.span,
+            })
+            .collect(),
+        args: o
+            .args
+            .into_iter()
+            .map(|a| Arg {
+                value: Cow::Owned(a.value),
+                span: a.span,
+            })
+            .collect(),
+        json: o.json,
+        sub: o.sub.map(|s| Box::new(to_cow(*s))),
+        original: Cow::Owned(o.original),
+        heredocs: Vec::new(),
+        start_line: o.start_line,
+        end_line: o.end_line,
+        span: o.span,
+    }
 }
 
 /// Splits leading `--flag` words off `line`; returns where the arguments
@@ -290,52 +360,76 @@ fn extract_builder_flags(line: &str, escape: char) -> (usize, Vec<(String, usize
 }
 
 /// The argument text of one instruction and where it is.
-struct ArgCtx<'a> {
-    lg: &'a Logical,
-    /// Text offset of `text` in the logical line (when `text` is borrowed
-    /// from it; otherwise an approximation).
+struct ArgCtx<'l, 'a, 't> {
+    lg: &'l Logical<'a>,
+    /// Text offset of `text` in the logical line.
     at: usize,
-    text: &'a str,
+    text: &'t str,
+    /// True when `text` is exactly `lg.text[at..at + text.len()]` (values
+    /// can then borrow from the source).
+    exact: bool,
     escape: char,
 }
 
-impl ArgCtx<'_> {
-    fn arg(&self, a: usize, b: usize, value: String) -> Arg {
+impl<'a> ArgCtx<'_, 'a, '_> {
+    /// The value `text[a..b]`.
+    fn val(&self, a: usize, b: usize) -> Str<'a> {
+        if self.exact {
+            self.lg.slice(self.at + a, self.at + b)
+        } else {
+            Cow::Owned(String::from_utf8_lossy(&self.text.as_bytes()[a..b]).into_owned())
+        }
+    }
+
+    fn span(&self, a: usize, b: usize) -> Span {
         let len = self.lg.text.len();
         let (a, b) = ((self.at + a).min(len), (self.at + b).min(len));
+        let (a, b) = (ceil_boundary(&self.lg.text, a), ceil_boundary(&self.lg.text, b));
+        self.lg.span(a, b.max(a))
+    }
+
+    /// The argument `text[a..b]` with its span.
+    fn arg(&self, a: usize, b: usize) -> Arg<Str<'a>> {
+        Arg {
+            value: self.val(a, b),
+            span: self.span(a, b),
+        }
+    }
+
+    fn arg_with(&self, a: usize, b: usize, value: Str<'a>) -> Arg<Str<'a>> {
         Arg {
             value,
-            span: self.lg.span(a, b.max(a)),
+            span: self.span(a, b),
         }
     }
 
     fn err(&self, message: String, a: usize, b: usize) -> NodeError {
         NodeError {
             message,
-            span: self.arg(a, b, String::new()).span,
+            span: self.span(a, b),
         }
     }
 
-    /// `parseMaybeJSON`: exec form when the text is a JSON array of
-    /// strings, else the whole text as one value. `off` is where `text`
-    /// starts within `self.text`.
-    fn maybe_json(&self, ins: &mut Instruction, text: &str, off: usize) -> Result<(), NodeError> {
-        if text.is_empty() {
+    /// `parseMaybeJSON` on `text[off..]`: exec form when it is a JSON
+    /// array of strings, else the whole text as one value.
+    fn maybe_json(&self, ins: &mut Instruction<Str<'a>>, off: usize) -> Result<(), NodeError> {
+        if off >= self.text.len() {
             return Ok(());
         }
-        match self.json(text, off)? {
+        match self.json(off)? {
             Some(args) => {
                 ins.args.extend(args);
                 ins.json = true;
             }
-            None => ins.args.push(self.arg(off, off + text.len(), text.to_string())),
+            None => ins.args.push(self.arg(off, self.text.len())),
         }
         Ok(())
     }
 
-    /// `parseJSON`: the values, `None` when not JSON, an error when JSON
-    /// but not all strings.
-    fn json(&self, text: &str, off: usize) -> Result<Option<Vec<Arg>>, NodeError> {
+    /// `parseJSON` on `text[off..]`: the values, `None` when not JSON, an
+    /// error when JSON but not all strings.
+    fn json(&self, off: usize) -> Result<Option<Vec<Arg<Str<'a>>>>, NodeError> {
+        let text = &self.text[off..];
         let t = text.trim_start();
         let lead = off + text.len() - t.len();
         if !t.starts_with('[') {
@@ -345,7 +439,14 @@ impl ArgCtx<'_> {
             JsonArray::Strings(items) => Ok(Some(
                 items
                     .into_iter()
-                    .map(|(v, a, b)| self.arg(lead + a, lead + b, v))
+                    .map(|(decoded, a, b)| {
+                        let (a, b) = (lead + a, lead + b);
+                        match decoded {
+                            Some(v) => self.arg_with(a, b, Cow::Owned(v)),
+                            // No escapes: the value is the token between its quotes.
+                            None => self.arg_with(a, b, self.val(a + 1, b - 1)),
+                        }
+                    })
                     .collect(),
             )),
             JsonArray::NotStrings => Err(self.err(
@@ -359,24 +460,24 @@ impl ArgCtx<'_> {
     }
 
     /// `parseMaybeJSONToList`: exec form, or whitespace-separated words.
-    fn maybe_json_to_list(&self, ins: &mut Instruction) -> Result<(), NodeError> {
-        match self.json(self.text, 0)? {
+    fn maybe_json_to_list(&self, ins: &mut Instruction<Str<'a>>) -> Result<(), NodeError> {
+        match self.json(0)? {
             Some(args) => {
                 ins.args = args;
                 ins.json = true;
             }
-            None => ins.args = self.whitespace_delimited(self.text, 0),
+            None => ins.args = self.whitespace_delimited(),
         }
         Ok(())
     }
 
     /// `parseStringsWhitespaceDelimited`: split on `[\t\v\f\r ]+`.
-    fn whitespace_delimited(&self, text: &str, off: usize) -> Vec<Arg> {
+    fn whitespace_delimited(&self) -> Vec<Arg<Str<'a>>> {
         let mut out = Vec::new();
-        let mut i = off;
-        for piece in text.split(is_re_ws) {
+        let mut i = 0;
+        for piece in self.text.split(is_re_ws) {
             if !piece.is_empty() {
-                out.push(self.arg(i, i + piece.len(), piece.to_string()));
+                out.push(self.arg(i, i + piece.len()));
             }
             i += piece.len() + 1;
         }
@@ -385,20 +486,24 @@ impl ArgCtx<'_> {
 
     /// `parseWords`: words separated by white space, quotes and escapes
     /// kept in the words.
-    fn words(&self) -> Vec<Arg> {
+    fn words(&self) -> Vec<Arg<Str<'a>>> {
         parse_words(self.text, self.escape)
             .into_iter()
-            .map(|(w, a, b)| self.arg(a, b, w))
+            .map(|(w, a, b)| match w {
+                Some(w) => self.arg_with(a, b, Cow::Owned(w)),
+                None => self.arg(a, b),
+            })
             .collect()
     }
 
     /// `parseNameVal` for ENV and LABEL: `key value sep` triples.
-    fn name_val(&self, ins: &mut Instruction, key: &str) -> Result<(), NodeError> {
+    fn name_val(&self, ins: &mut Instruction<Str<'a>>, key: &str) -> Result<(), NodeError> {
         let words = parse_words(self.text, self.escape);
-        let Some(first) = words.first() else {
+        let Some((first, a, b)) = words.first() else {
             return Ok(());
         };
-        if !first.0.contains('=') {
+        let first = first.as_deref().unwrap_or(&self.text[*a..*b]);
+        if !first.contains('=') {
             // Legacy form `KEY name value`: the rest of the line is the value.
             let Some(i) = self.text.find(is_re_ws) else {
                 return Err(self.err(
@@ -409,39 +514,45 @@ impl ArgCtx<'_> {
             };
             let after = &self.text[i..];
             let j = i + (after.len() - after.trim_start_matches(is_re_ws).len());
-            ins.args.push(self.arg(0, i, self.text[..i].to_string()));
-            ins.args
-                .push(self.arg(j, self.text.len(), self.text[j..].to_string()));
-            ins.args.push(self.arg(i, i, String::new()));
+            ins.args.push(self.arg(0, i));
+            ins.args.push(self.arg(j, self.text.len()));
+            ins.args.push(self.arg_with(i, i, Cow::Borrowed("")));
             return Ok(());
         }
         for (w, a, b) in words {
-            let Some(eq) = w.find('=') else {
+            let word = w.as_deref().unwrap_or(&self.text[a..b]);
+            let Some(eq) = word.find('=') else {
                 return Err(self.err(
                     format!(
                         "Syntax error - can't find = in {}. Must be of the form: name=value",
-                        crate::dump::go_quote(&w)
+                        crate::dump::go_quote(word)
                     ),
                     a,
                     b,
                 ));
             };
-            // Word text and source text agree up to the `=` (the key has
-            // no quotes that were... kept: parseWords keeps every char).
+            // Word text and source text agree up to the `=`: parseWords
+            // keeps every character but a final lone escape.
             let k_end = (a + eq).min(b);
-            let mut key = w;
-            let value = key.split_off(eq + 1);
-            key.truncate(eq);
-            ins.args.push(self.arg(a, k_end, key));
-            ins.args.push(self.arg((k_end + 1).min(b), b, value));
-            ins.args.push(self.arg(k_end, (k_end + 1).min(b), "=".to_string()));
+            let (key, value) = match w {
+                Some(mut key) => {
+                    let value = key.split_off(eq + 1);
+                    key.truncate(eq);
+                    (Cow::Owned(key), Cow::Owned(value))
+                }
+                None => (self.val(a, k_end), self.val(k_end + 1, b)),
+            };
+            ins.args.push(self.arg_with(a, k_end, key));
+            ins.args.push(self.arg_with((k_end + 1).min(b), b, value));
+            ins.args
+                .push(self.arg_with(k_end, (k_end + 1).min(b), Cow::Borrowed("=")));
         }
         Ok(())
     }
 
     /// `parseHealthConfig`: the type word, then the command as
     /// `parseMaybeJSON` reads it.
-    fn health_config(&self, ins: &mut Instruction) -> Result<(), NodeError> {
+    fn health_config(&self, ins: &mut Instruction<Str<'a>>) -> Result<(), NodeError> {
         let b = self.text.as_bytes();
         let sep = b.iter().position(|&c| is_space_byte(c)).unwrap_or(b.len());
         let next = b[sep..]
@@ -451,17 +562,30 @@ impl ArgCtx<'_> {
         if sep == 0 {
             return Ok(());
         }
-        let typ = byte_slice(self.text, 0, sep).into_owned();
-        ins.args.push(self.arg(0, sep, typ));
-        let rest = byte_slice(self.text, next, b.len());
-        self.maybe_json(ins, &rest, next)
+        ins.args.push(self.arg(0, sep));
+        if self.text.is_char_boundary(next) {
+            self.maybe_json(ins, next)
+        } else {
+            // The byte-wise scan stopped inside a character: BuildKit's
+            // string then starts with a broken one.
+            let rest = String::from_utf8_lossy(&b[next..]).into_owned();
+            let ctx = ArgCtx {
+                lg: self.lg,
+                at: ceil_boundary(self.text, next) + self.at,
+                text: &rest,
+                exact: false,
+                escape: self.escape,
+            };
+            ctx.maybe_json(ins, 0)
+        }
     }
 }
 
 /// BuildKit's `parseWords`: white-space separated words; quotes and escape
 /// characters are kept, a quoted part may hold spaces, `""` is a word.
-/// Returns each word with its byte range in `rest`.
-pub(crate) fn parse_words(rest: &str, escape: char) -> Vec<(String, usize, usize)> {
+/// Returns each word with its byte range in `rest`; the word is `None`
+/// when it is exactly that slice.
+pub(crate) fn parse_words(rest: &str, escape: char) -> Vec<(Option<String>, usize, usize)> {
     #[derive(PartialEq)]
     enum Phase {
         Spaces,
@@ -478,7 +602,7 @@ pub(crate) fn parse_words(rest: &str, escape: char) -> Vec<(String, usize, usize
     loop {
         let Some((pos, mut ch)) = chars.next() else {
             if phase != Phase::Spaces && (blank_ok || !word.is_empty()) {
-                words.push((word, start, rest.len()));
+                words.push((Some(word), start, rest.len()));
             }
             break;
         };
@@ -491,7 +615,7 @@ pub(crate) fn parse_words(rest: &str, escape: char) -> Vec<(String, usize, usize
             let len = tail.find(char::is_whitespace).unwrap_or(tail.len());
             let word = &tail[..len];
             if !word.contains(['\'', '"', escape]) {
-                words.push((word.to_string(), pos, pos + len));
+                words.push((None, pos, pos + len));
                 while chars.peek().is_some_and(|&(p, _)| p < pos + len) {
                     chars.next();
                 }
@@ -504,7 +628,7 @@ pub(crate) fn parse_words(rest: &str, escape: char) -> Vec<(String, usize, usize
             if ch.is_whitespace() {
                 phase = Phase::Spaces;
                 if blank_ok || !word.is_empty() {
-                    words.push((std::mem::take(&mut word), start, pos));
+                    words.push((Some(std::mem::take(&mut word)), start, pos));
                 }
                 blank_ok = false;
                 continue;
@@ -574,9 +698,10 @@ mod tests {
 
     #[test]
     fn words_keep_quotes() {
-        let w: Vec<String> = parse_words(r#"a="b c" d\ e '' f"#, '\\')
+        let text = r#"a="b c" d\ e '' f"#;
+        let w: Vec<String> = parse_words(text, '\\')
             .into_iter()
-            .map(|w| w.0)
+            .map(|(w, a, b)| w.unwrap_or_else(|| text[a..b].to_string()))
             .collect();
         assert_eq!(w, [r#"a="b c""#, r"d\ e", "''", "f"]);
     }

@@ -11,9 +11,10 @@ const MAX_DEPTH: usize = 10_000;
 /// What reading the text as a JSON array gave.
 #[derive(Debug, PartialEq, Eq)]
 pub(crate) enum JsonArray {
-    /// An array of strings: each decoded value and its byte range in the
-    /// input (the quoted token).
-    Strings(Vec<(String, usize, usize)>),
+    /// An array of strings: each value and its byte range in the input
+    /// (the quoted token). The value is `None` when the token has no
+    /// escape, so it is the text between the quotes.
+    Strings(Vec<(Option<String>, usize, usize)>),
     /// Valid JSON, but not an array of strings only.
     NotStrings,
     /// Not a JSON array at all.
@@ -39,10 +40,15 @@ pub(crate) fn parse(text: &str) -> JsonArray {
             p.ws();
             if p.peek() == Some(b'"') {
                 let start = p.i;
-                match p.string(true) {
-                    Some(s) => out.push((s, start, p.i)),
-                    None => return JsonArray::Invalid,
+                if p.string(false).is_none() {
+                    return JsonArray::Invalid;
                 }
+                let decoded = if b[start..p.i].contains(&b'\\') {
+                    Parser { b, i: start }.string(true)
+                } else {
+                    None
+                };
+                out.push((decoded, start, p.i));
             } else {
                 all_strings = false;
                 if !p.value(1) {
@@ -330,7 +336,10 @@ mod tests {
 
     fn strings(s: &str) -> Vec<String> {
         match parse(s) {
-            JsonArray::Strings(v) => v.into_iter().map(|(s, _, _)| s).collect(),
+            JsonArray::Strings(v) => v
+                .into_iter()
+                .map(|(d, a, b)| d.unwrap_or_else(|| s[a + 1..b - 1].to_string()))
+                .collect(),
             other => panic!("{s:?} gave {other:?}"),
         }
     }

@@ -2,6 +2,8 @@
 //! `parser.Parse` reads it: directives, escape character, continuation
 //! lines, comments inside continuations, heredocs, start and end lines.
 
+use std::borrow::Cow;
+
 use crate::ast::{Dockerfile, Heredoc, Instruction, ParseError, Warning};
 use crate::directives::DirectiveParser;
 use crate::instruction::{node_from_line, Logical, NodeError};
@@ -14,6 +16,12 @@ pub const MAX_LINE_LENGTH: usize = 64 * 1024 - 1;
 /// Parses a Dockerfile. On success the tree and its warnings; on a file
 /// BuildKit rejects, the error with its position.
 pub fn parse(text: &str) -> Result<Dockerfile, ParseError> {
+    parse_borrowed(text).map(Dockerfile::into_owned)
+}
+
+/// Like [`parse`], but the tree borrows from `text` wherever a value is a
+/// plain slice of it: no allocation for most keywords, values and lines.
+pub fn parse_borrowed(text: &str) -> Result<Dockerfile<Cow<'_, str>>, ParseError> {
     Parser::new(text).run()
 }
 
@@ -112,7 +120,7 @@ impl<'a> Parser<'a> {
         }
     }
 
-    fn run(mut self) -> Result<Dockerfile, ParseError> {
+    fn run(mut self) -> Result<Dockerfile<Cow<'a, str>>, ParseError> {
         // One instruction per two lines is a generous estimate; growing the
         // vector (and copying it) costs more than the spare capacity.
         let lines = self.src.bytes().filter(|&b| b == b'\n').count();
@@ -243,7 +251,7 @@ impl<'a> Parser<'a> {
                             start_line,
                         ));
                     }
-                    doc.content = self.src[body_start..body_end].to_string();
+                    doc.content = Cow::Borrowed(&self.src[body_start..body_end]);
                     doc.span = Span::new(body_start, last_end);
                     ins.heredocs.push(doc);
                 }
@@ -285,7 +293,7 @@ impl<'a> Parser<'a> {
 }
 
 /// RUN, COPY and ADD in shell form (also under ONBUILD) may have heredocs.
-fn can_contain_heredoc(ins: &Instruction) -> bool {
+fn can_contain_heredoc(ins: &Instruction<Cow<'_, str>>) -> bool {
     let node = match &ins.sub {
         Some(sub) if ins.is("onbuild") => sub,
         _ => ins,
@@ -296,7 +304,7 @@ fn can_contain_heredoc(ins: &Instruction) -> bool {
 /// The heredocs a line opens, in order (BuildKit's `heredocsFromLine`):
 /// the line is split into words with quotes and escapes kept, and each word
 /// of the form `[n]<<[-]WORD` names one.
-fn heredocs_from_line(line: &str) -> Result<Vec<Heredoc>, String> {
+fn heredocs_from_line(line: &str) -> Result<Vec<Heredoc<Cow<'static, str>>>, String> {
     let lexer = Lexer {
         raw_quotes: true,
         raw_escapes: true,
@@ -315,7 +323,7 @@ fn heredocs_from_line(line: &str) -> Result<Vec<Heredoc>, String> {
 }
 
 /// `^(\d*)<<(-?)\s*([^<]*)$` and the checks BuildKit makes on the word.
-fn parse_heredoc(word: &str) -> Result<Option<Heredoc>, String> {
+fn parse_heredoc(word: &str) -> Result<Option<Heredoc<Cow<'static, str>>>, String> {
     let digits = word.bytes().take_while(u8::is_ascii_digit).count();
     let Some(rest) = word[digits..].strip_prefix("<<") else {
         return Ok(None);
@@ -357,11 +365,11 @@ fn parse_heredoc(word: &str) -> Result<Option<Heredoc>, String> {
     let quotes = |s: &str| s.matches(['\'', '"']).count();
     let expand = quotes(&words[0]) == quotes(&raw[0]);
     Ok(Some(Heredoc {
-        name: words[0].clone(),
+        name: Cow::Owned(words[0].clone()),
         file_descriptor: fd,
         expand,
         chomp,
-        content: String::new(),
+        content: Cow::Borrowed(""),
         span: Span::default(),
     }))
 }
@@ -382,10 +390,10 @@ mod tests {
 
     #[test]
     fn heredoc_words() {
-        let h = parse_heredoc("<<EOF").ok().flatten().map(|h| (h.name, h.expand));
+        let h = parse_heredoc("<<EOF").ok().flatten().map(|h| (h.name.into_owned(), h.expand));
         assert_eq!(h, Some(("EOF".to_string(), true)));
         let h = parse_heredoc("3<<-\"EOT\"").ok().flatten();
-        let h = h.map(|h| (h.name, h.file_descriptor, h.chomp, h.expand));
+        let h = h.map(|h| (h.name.into_owned(), h.file_descriptor, h.chomp, h.expand));
         assert_eq!(h, Some(("EOT".to_string(), 3, true, false)));
         assert!(matches!(parse_heredoc("<<"), Ok(None)));
         assert!(matches!(parse_heredoc("a<<EOF"), Ok(None)));
