@@ -147,5 +147,10 @@ fn bench(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, bench);
-criterion_main!(benches);
+/// The benchmark group (criterion's entry point).
+mod group {
+    #![allow(missing_docs)]
+    use super::*;
+    criterion_group!(benches, bench);
+}
+criterion_main!(group::benches);
