@@ -50,7 +50,10 @@ impl<'a> Logical<'a> {
                     None => String::from_utf8_lossy(&s.as_bytes()[a..b]).into_owned().into(),
                 }
             }
-            Cow::Owned(s) => Cow::Owned(String::from_utf8_lossy(&s.as_bytes()[a..b]).into_owned()),
+            Cow::Owned(s) => Cow::Owned(match s.get(a..b) {
+                Some(t) => t.to_string(),
+                None => String::from_utf8_lossy(&s.as_bytes()[a..b]).into_owned(),
+            }),
         }
     }
 
@@ -70,7 +73,7 @@ impl<'a> Logical<'a> {
         if b <= a {
             return Span::empty(start);
         }
-        let end = match self.text.get(a..b).and_then(|t| t.char_indices().last()) {
+        let end = match self.text.get(a..b).and_then(|t| t.char_indices().next_back()) {
             Some((i, c)) => self.source(a + i) + c.len_utf8(),
             None => self.source(b - 1) + 1,
         };
@@ -85,16 +88,53 @@ pub(crate) struct NodeError {
     pub(crate) span: Span,
 }
 
-/// BuildKit's `reWhitespace`: `[\t\v\f\r ]`.
-fn is_re_ws(c: char) -> bool {
-    matches!(c, '\t' | '\x0b' | '\x0c' | '\r' | ' ')
-}
-
 /// Go's `unicode.IsSpace(rune(b))` for a single byte, which BuildKit
 /// applies byte by byte in places (so 0x85 and 0xA0, also UTF-8
 /// continuation bytes, count as space there).
 fn is_space_byte(b: u8) -> bool {
     matches!(b, b'\t'..=b'\r' | b' ' | 0x85 | 0xa0)
+}
+
+/// Go's `TrimLeftFunc(s, unicode.IsSpace)`, with an ASCII fast path.
+pub(crate) fn trim_start(s: &str) -> &str {
+    let b = s.as_bytes();
+    let mut i = 0;
+    while i < b.len() && matches!(b[i], b'\t'..=b'\r' | b' ') {
+        i += 1;
+    }
+    if b.get(i).is_some_and(|&c| c >= 0x80) {
+        s[i..].trim_start()
+    } else {
+        &s[i..]
+    }
+}
+
+/// Go's `TrimRightFunc(s, unicode.IsSpace)`, with an ASCII fast path.
+pub(crate) fn trim_end(s: &str) -> &str {
+    let b = s.as_bytes();
+    let mut i = b.len();
+    while i > 0 && matches!(b[i - 1], b'\t'..=b'\r' | b' ') {
+        i -= 1;
+    }
+    if i > 0 && b[i - 1] >= 0x80 {
+        s[..i].trim_end()
+    } else {
+        &s[..i]
+    }
+}
+
+/// The first byte of BuildKit's `reWhitespace` (`[\t\v\f\r ]`, all
+/// ASCII) in `s`.
+fn find_re_ws(s: &str) -> Option<usize> {
+    s.bytes()
+        .position(|b| matches!(b, b'\t' | 0x0b | 0x0c | b'\r' | b' '))
+}
+
+/// Length of the run of `reWhitespace` bytes at the start of `s`.
+fn re_ws_run(s: &str) -> usize {
+    s.bytes()
+        .take_while(|b| matches!(b, b'\t' | 0x0b | 0x0c | b'\r' | b' '))
+        .count()
 }
 
 /// Moves `i` forward to a character boundary of `s`.
@@ -114,16 +154,12 @@ pub(crate) fn node_from_line<'a>(
     escape: char,
 ) -> Result<Instruction<Str<'a>>, NodeError> {
     let line = &lg.text[start..end];
-    let trimmed = line.trim_start();
+    let trimmed = trim_start(line);
     let t0 = start + (line.len() - trimmed.len());
-    let trimmed = trimmed.trim_end();
+    let trimmed = trim_end(trimmed);
     let t_end = t0 + trimmed.len();
-    let (cmd_len, rest_at) = match trimmed.find(is_re_ws) {
-        Some(i) => {
-            let after = &trimmed[i..];
-            let skipped = after.len() - after.trim_start_matches(is_re_ws).len();
-            (i, Some(t0 + i + skipped))
-        }
+    let (cmd_len, rest_at) = match find_re_ws(trimmed) {
+        Some(i) => (i, Some(t0 + i + re_ws_run(&trimmed[i..]))),
         None => (trimmed.len(), None),
     };
     let mut flags = Vec::new();
@@ -143,9 +179,9 @@ pub(crate) fn node_from_line<'a>(
         }
         if rest.is_char_boundary(args_from) {
             let raw = &rest[args_from..];
-            let t = raw.trim_start();
+            let t = trim_start(raw);
             a0 = r + args_from + (raw.len() - t.len());
-            a1 = a0 + t.trim_end().len();
+            a1 = a0 + trim_end(t).len();
         } else {
             let raw = String::from_utf8_lossy(&rest.as_bytes()[args_from..]).into_owned();
             a0 = ceil_boundary(&lg.text, r + args_from);
@@ -430,7 +466,7 @@ impl<'a> ArgCtx<'_, 'a, '_> {
     /// error when JSON but not all strings.
     fn json(&self, off: usize) -> Result<Option<Vec<Arg<Str<'a>>>>, NodeError> {
         let text = &self.text[off..];
-        let t = text.trim_start();
+        let t = trim_start(text);
         let lead = off + text.len() - t.len();
         if !t.starts_with('[') {
             return Ok(None);
@@ -475,11 +511,15 @@ impl<'a> ArgCtx<'_, 'a, '_> {
     fn whitespace_delimited(&self) -> Vec<Arg<Str<'a>>> {
         let mut out = Vec::new();
         let mut i = 0;
-        for piece in self.text.split(is_re_ws) {
-            if !piece.is_empty() {
-                out.push(self.arg(i, i + piece.len()));
+        let text = self.text;
+        while i < text.len() {
+            i += re_ws_run(&text[i..]);
+            if i >= text.len() {
+                break;
             }
-            i += piece.len() + 1;
+            let len = find_re_ws(&text[i..]).unwrap_or(text.len() - i);
+            out.push(self.arg(i, i + len));
+            i += len;
         }
         out
     }
@@ -505,7 +545,7 @@ impl<'a> ArgCtx<'_, 'a, '_> {
         let first = first.as_deref().unwrap_or(&self.text[*a..*b]);
         if !first.contains('=') {
             // Legacy form `KEY name value`: the rest of the line is the value.
-            let Some(i) = self.text.find(is_re_ws) else {
+            let Some(i) = find_re_ws(self.text) else {
                 return Err(self.err(
                     format!("{key} must have two arguments"),
                     0,
@@ -513,7 +553,7 @@ impl<'a> ArgCtx<'_, 'a, '_> {
                 ));
             };
             let after = &self.text[i..];
-            let j = i + (after.len() - after.trim_start_matches(is_re_ws).len());
+            let j = i + re_ws_run(after);
             ins.args.push(self.arg(0, i));
             ins.args.push(self.arg(j, self.text.len()));
             ins.args.push(self.arg_with(i, i, Cow::Borrowed("")));
@@ -610,11 +650,14 @@ pub(crate) fn parse_words(rest: &str, escape: char) -> Vec<(Option<String>, usiz
             if ch.is_whitespace() {
                 continue;
             }
-            // Fast path: a word with no quote or escape is a plain slice.
-            let tail = &rest[pos..];
-            let len = tail.find(char::is_whitespace).unwrap_or(tail.len());
-            let word = &tail[..len];
-            if !word.contains(['\'', '"', escape]) {
+            // Fast path: an ASCII word with no quote or escape is a plain
+            // slice of the input.
+            let tail = &rest.as_bytes()[pos..];
+            let len = tail
+                .iter()
+                .position(|&b| matches!(b, b'\t'..=b'\r' | b' ' | b'\'' | b'"' | b'\\' | b'`' | 0x80..))
+                .unwrap_or(tail.len());
+            if tail.get(len).is_none_or(|&b| matches!(b, b'\t'..=b'\r' | b' ')) {
                 words.push((None, pos, pos + len));
                 while chars.peek().is_some_and(|&(p, _)| p < pos + len) {
                     chars.next();

@@ -6,7 +6,7 @@ use std::borrow::Cow;
 
 use crate::ast::{Dockerfile, Heredoc, Instruction, ParseError, Warning};
 use crate::directives::DirectiveParser;
-use crate::instruction::{node_from_line, Logical, NodeError};
+use crate::instruction::{node_from_line, trim_start, Logical, NodeError};
 use crate::span::{LineIndex, Span};
 use crate::words::Lexer;
 
@@ -61,7 +61,7 @@ fn trim_newline(s: &str) -> &str {
 }
 
 fn is_comment(s: &str) -> bool {
-    s.trim_start().starts_with('#')
+    trim_start(s).starts_with('#')
 }
 
 /// Removes a trailing continuation escape (`\` or `` ` ``, then spaces or
@@ -133,7 +133,7 @@ impl<'a> Parser<'a> {
             if self.current_line == 0 {
                 raw = raw.strip_prefix('\u{feff}').unwrap_or(raw);
             }
-            let line = trim_newline(raw).trim_start();
+            let line = trim_start(trim_newline(raw));
             match self.directives.parse_line(line) {
                 Ok(Some((name, value))) => {
                     let line_no = self.current_line + 1;
@@ -191,7 +191,7 @@ impl<'a> Parser<'a> {
                 if is_comment(raw) {
                     continue;
                 }
-                if l.trim_start().is_empty() {
+                if trim_start(l).is_empty() {
                     empty_continuation.get_or_insert(Span::new(s, s + l.len()));
                     continue;
                 }
