@@ -4,8 +4,17 @@
 //! function over plain data, so the CLI and the browser show the same build.
 
 pub mod image;
+pub mod args;
+pub mod catalog;
+pub mod context;
+pub mod copy;
 pub mod digest;
 pub mod dockerignore;
 pub mod filesystem;
 pub mod glob;
+pub mod instructions;
 pub mod paths;
+pub mod shell;
+pub mod tools;
+pub mod lint;
+pub mod run;

@@ -325,10 +325,38 @@ const RUN_CREATE_FLAGS: &[FlagSpec] = &[
 /// Flags LayerLab models (typed in `RunOptions`); the rest go to
 /// `other_flags`.
 const MODELLED: &[&str] = &[
-    "attach", "env", "env-file", "entrypoint", "hostname", "interactive", "label", "label-file",
-    "read-only", "restart", "stop-signal", "tty", "user", "workdir", "rm", "expose", "publish",
-    "publish-all", "net", "network", "volume", "mount", "init", "detach", "sig-proxy", "name",
-    "pull", "quiet", "help", "platform", "disable-content-trust", "kernel-memory",
+    "attach",
+    "env",
+    "env-file",
+    "entrypoint",
+    "hostname",
+    "interactive",
+    "label",
+    "label-file",
+    "read-only",
+    "restart",
+    "stop-signal",
+    "tty",
+    "user",
+    "workdir",
+    "rm",
+    "expose",
+    "publish",
+    "publish-all",
+    "net",
+    "network",
+    "volume",
+    "mount",
+    "init",
+    "detach",
+    "sig-proxy",
+    "name",
+    "pull",
+    "quiet",
+    "help",
+    "platform",
+    "disable-content-trust",
+    "kernel-memory",
 ];
 
 fn specs_for(command: RunCommand) -> Vec<FlagSpec> {
@@ -368,7 +396,10 @@ fn validate_value(host: &HostInput, spec: &FlagSpec, value: &str) -> Result<Stri
             if value.is_empty() || is_ip(value.trim()) {
                 Ok(value.to_string())
             } else {
-                Err(format!("failed to parse IP: {}", super::goutil::quote(value)))
+                Err(format!(
+                    "failed to parse IP: {}",
+                    super::goutil::quote(value)
+                ))
             }
         }
         "stop-timeout" | "health-retries" | "oom-score-adj" => {
@@ -455,10 +486,7 @@ fn validate_network(value: &str) -> Result<(), String> {
     let word = |c: char| c.is_ascii_alphanumeric() || c == '_';
     let chars: Vec<char> = value.chars().collect();
     let long = chars.iter().enumerate().any(|(i, c)| {
-        *c == '='
-            && i > 0
-            && word(chars[i - 1])
-            && chars.get(i + 1).is_some_and(|n| word(*n))
+        *c == '=' && i > 0 && word(chars[i - 1]) && chars.get(i + 1).is_some_and(|n| word(*n))
     });
     if !long {
         return Ok(());
@@ -476,7 +504,10 @@ fn validate_network(value: &str) -> Result<(), String> {
             "alias" | "mac-address" | "driver-opt" => {}
             "ip" | "ip6" | "link-local-ip" => {
                 if !is_ip(val) {
-                    return Err(format!("ParseAddr({}): unable to parse IP", super::goutil::quote(val)));
+                    return Err(format!(
+                        "ParseAddr({}): unable to parse IP",
+                        super::goutil::quote(val)
+                    ));
                 }
             }
             "gw-priority" => {
@@ -576,7 +607,9 @@ pub(crate) fn parse_mount(value: &str) -> Result<MountSpec, String> {
                 parse_bool(&key)?;
                 bind_opts = true;
             }
-            "volume-subpath" | "volume-label" | "volume-driver" | "volume-opt" => volume_opts = true,
+            "volume-subpath" | "volume-label" | "volume-driver" | "volume-opt" => {
+                volume_opts = true
+            }
             "volume-nocopy" => {
                 parse_bool(&key)?;
                 volume_opts = true;
@@ -660,7 +693,9 @@ fn parse_volume(spec: &str) -> Result<MountSpec, String> {
         if c == Some(':') || c.is_none() {
             let at_end = c.is_none();
             if buffer.is_empty() {
-                return Err(format!("invalid spec: {spec}: empty section between colons"));
+                return Err(format!(
+                    "invalid spec: {spec}: empty section between colons"
+                ));
             }
             if !have_source && at_end {
                 target = buffer.clone();
@@ -794,8 +829,10 @@ pub fn parse_run_args(
     host: &HostInput,
 ) -> Result<RunOptions, DockerError> {
     let specs = specs_for(command);
-    let parsed = parse_flags(&specs, args, &mut |spec, value| validate_value(host, spec, value))
-        .map_err(|e| flag_error(e, &command.use_line(), &command.path()))?;
+    let parsed = parse_flags(&specs, args, &mut |spec, value| {
+        validate_value(host, spec, value)
+    })
+    .map_err(|e| flag_error(e, &command.use_line(), &command.path()))?;
     let help = parsed.bool("help");
     if !help && parsed.args.is_empty() {
         return Err(min_args_error(1, &command.use_line(), &command.path()));
@@ -820,14 +857,23 @@ fn build_options(
         tty: parsed.bool("tty"),
         detach: parsed.bool("detach"),
         rm: parsed.bool("rm"),
-        name: parsed.last("name").map(str::to_string),
+        name: parsed
+            .last("name")
+            .filter(|n| !n.is_empty())
+            .map(str::to_string),
         publish: Vec::new(),
         publish_all: parsed.bool("publish-all"),
         expose: Vec::new(),
         env: Vec::new(),
         mounts: Vec::new(),
-        workdir: parsed.last("workdir").filter(|w| !w.is_empty()).map(str::to_string),
-        user: parsed.last("user").filter(|u| !u.is_empty()).map(str::to_string),
+        workdir: parsed
+            .last("workdir")
+            .filter(|w| !w.is_empty())
+            .map(str::to_string),
+        user: parsed
+            .last("user")
+            .filter(|u| !u.is_empty())
+            .map(str::to_string),
         entrypoint: parsed.last("entrypoint").map(str::to_string),
         network: parsed
             .values
@@ -837,17 +883,26 @@ fn build_options(
             .map(|(_, v)| v.clone()),
         init: parsed.last("init").map(|v| v == "true"),
         read_only: parsed.bool("read-only"),
-        hostname: parsed.last("hostname").filter(|h| !h.is_empty()).map(str::to_string),
+        hostname: parsed
+            .last("hostname")
+            .filter(|h| !h.is_empty())
+            .map(str::to_string),
         labels: BTreeMap::new(),
         restart: RestartPolicy {
             name: "no".into(),
             max_retries: 0,
         },
-        platform: parsed.last("platform").filter(|p| !p.is_empty()).map(str::to_string),
+        platform: parsed
+            .last("platform")
+            .filter(|p| !p.is_empty())
+            .map(str::to_string),
         pull: PullPolicy::Missing,
         quiet: parsed.bool("quiet"),
         attach: parsed.all("attach"),
-        stop_signal: parsed.last("stop-signal").filter(|s| !s.is_empty()).map(str::to_string),
+        stop_signal: parsed
+            .last("stop-signal")
+            .filter(|s| !s.is_empty())
+            .map(str::to_string),
         sig_proxy: parsed.last("sig-proxy").is_none_or(|v| v == "true"),
         other_flags: parsed
             .values
@@ -868,8 +923,8 @@ fn build_options(
         "never" => PullPolicy::Never,
         other => {
             return Err(err(format!(
-                "invalid pull option: '{other}': must be one of \"always\", \"missing\" or \"never\""
-            )))
+            "invalid pull option: '{other}': must be one of \"always\", \"missing\" or \"never\""
+        )))
         }
     };
 
@@ -901,7 +956,8 @@ fn build_options(
     }
     for f in parsed.all("env-file") {
         let content = read_host_file(host, &f).map_err(|e| err(format!("--env-file: {e}")))?;
-        let vars = parse_env_file(&f, content, &host.env).map_err(|e| err(format!("--env-file: {e}")))?;
+        let vars =
+            parse_env_file(&f, content, &host.env).map_err(|e| err(format!("--env-file: {e}")))?;
         options.env.extend(vars);
     }
     options.env.extend(parsed.all("env"));
@@ -972,10 +1028,21 @@ fn build_options(
         })
     });
     if parsed.bool("no-healthcheck") && have_health {
-        return Err(err("--no-healthcheck conflicts with --health-* options".into()));
+        return Err(err(
+            "--no-healthcheck conflicts with --health-* options".into()
+        ));
     }
-    for f in ["health-interval", "health-timeout", "health-start-period", "health-start-interval"] {
-        if parsed.last(f).and_then(|v| parse_duration(v).ok()).is_some_and(|d| d < 0) {
+    for f in [
+        "health-interval",
+        "health-timeout",
+        "health-start-period",
+        "health-start-interval",
+    ] {
+        if parsed
+            .last(f)
+            .and_then(|v| parse_duration(v).ok())
+            .is_some_and(|d| d < 0)
+        {
             return Err(err(format!("--{f} cannot be negative")));
         }
     }
@@ -1078,9 +1145,620 @@ pub fn parse_exec_args(args: &[String], host: &HostInput) -> Result<ExecOptions,
         interactive: parsed.bool("interactive"),
         tty: parsed.bool("tty"),
         detach: parsed.bool("detach"),
-        user: parsed.last("user").filter(|u| !u.is_empty()).map(str::to_string),
+        user: parsed
+            .last("user")
+            .filter(|u| !u.is_empty())
+            .map(str::to_string),
         privileged: parsed.bool("privileged"),
         env,
-        workdir: parsed.last("workdir").filter(|w| !w.is_empty()).map(str::to_string),
+        workdir: parsed
+            .last("workdir")
+            .filter(|w| !w.is_empty())
+            .map(str::to_string),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn host() -> HostInput {
+        let mut h = HostInput::default();
+        h.env.insert("FROM_HOST".into(), "hostvalue".into());
+        h.files.insert(
+            "app.env".into(),
+            "# comment\n\n  A=1\nB= spaced \r\nFROM_HOST\nMISSING\n".into(),
+        );
+        h.files
+            .insert("bad.env".into(), "GOOD=1\nBAD KEY=2\n".into());
+        h.files.insert("empty.env".into(), "=x\n".into());
+        h.files.insert("labels.txt".into(), "team=web\n".into());
+        h
+    }
+
+    /// A compact rendering of the non-default options, or the error.
+    fn render(command: RunCommand, args: &[&str]) -> String {
+        let args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
+        let o = match parse_run_args(command, &args, &host()) {
+            Ok(o) => o,
+            Err(e) => return format!("error({}): {}", e.exit_code, e.message),
+        };
+        let mut parts = vec![format!("image={}", o.image)];
+        if !o.args.is_empty() {
+            parts.push(format!("args={:?}", o.args));
+        }
+        for (flag, on) in [
+            ("help", o.help),
+            ("i", o.interactive),
+            ("t", o.tty),
+            ("d", o.detach),
+            ("rm", o.rm),
+            ("P", o.publish_all),
+            ("read-only", o.read_only),
+            ("q", o.quiet),
+        ] {
+            if on {
+                parts.push(flag.to_string());
+            }
+        }
+        if let Some(n) = &o.name {
+            parts.push(format!("name={n}"));
+        }
+        for p in &o.publish {
+            let host = match p.host_ports {
+                None => "*".to_string(),
+                Some((a, b)) if a == b => a.to_string(),
+                Some((a, b)) => format!("{a}-{b}"),
+            };
+            parts.push(format!(
+                "p=[{}]:{host}->{}/{}",
+                p.host_ip, p.container_port, p.protocol
+            ));
+        }
+        for (port, proto) in &o.expose {
+            parts.push(format!("expose={port}/{proto}"));
+        }
+        if !o.env.is_empty() {
+            parts.push(format!("env={:?}", o.env));
+        }
+        for m in &o.mounts {
+            parts.push(format!(
+                "mount={:?}:{}:{}{}",
+                m.kind,
+                m.source,
+                m.target,
+                if m.read_only { ":ro" } else { "" }
+            ));
+        }
+        for (k, v) in [
+            ("w", &o.workdir),
+            ("u", &o.user),
+            ("entrypoint", &o.entrypoint),
+            ("network", &o.network),
+            ("h", &o.hostname),
+            ("platform", &o.platform),
+            ("stop-signal", &o.stop_signal),
+        ] {
+            if let Some(v) = v {
+                parts.push(format!("{k}={v:?}"));
+            }
+        }
+        if let Some(init) = o.init {
+            parts.push(format!("init={init}"));
+        }
+        if !o.labels.is_empty() {
+            parts.push(format!("labels={:?}", o.labels));
+        }
+        if o.restart.name != "no" {
+            parts.push(format!(
+                "restart={}:{}",
+                o.restart.name, o.restart.max_retries
+            ));
+        }
+        if o.pull != PullPolicy::Missing {
+            parts.push(format!("pull={:?}", o.pull));
+        }
+        if !o.attach.is_empty() {
+            parts.push(format!("attach={:?}", o.attach));
+        }
+        if !o.sig_proxy {
+            parts.push("no-sig-proxy".into());
+        }
+        for (n, v) in &o.other_flags {
+            parts.push(format!("other:{n}={v}"));
+        }
+        for e in &o.stderr {
+            parts.push(format!("stderr:{e}"));
+        }
+        parts.join(" ")
+    }
+
+    fn check(args: &[&str], expected: &str) {
+        assert_eq!(render(RunCommand::Run, args), expected, "for {args:?}");
+    }
+
+    fn check_create(args: &[&str], expected: &str) {
+        assert_eq!(render(RunCommand::Create, args), expected, "for {args:?}");
+    }
+
+    const USAGE: &str = "\n\nUsage:  docker run [OPTIONS] IMAGE [COMMAND] [ARG...]\n\nRun 'docker run --help' for more information";
+    const HELP: &str = "\n\nRun 'docker run --help' for more information";
+
+    #[test]
+    fn the_tutorial_command() {
+        check(
+            &[
+                "-it",
+                "--rm",
+                "-p",
+                "5000:8080",
+                "--name",
+                "aspnetcore_sample",
+                "aspnetapp",
+            ],
+            "image=aspnetapp i t rm name=aspnetcore_sample p=[]:5000->8080/tcp",
+        );
+    }
+
+    #[test]
+    fn boolean_flag_forms() {
+        check(&["-itd", "img"], "image=img i t d");
+        check(&["-i", "-t", "-d", "img"], "image=img i t d");
+        check(
+            &["--interactive", "--tty", "--detach", "img"],
+            "image=img i t d",
+        );
+        check(&["--rm=false", "img"], "image=img");
+        check(&["--rm=true", "img"], "image=img rm");
+        check(&["-i=false", "-t", "img"], "image=img t");
+        check(&["--tty=1", "--interactive=T", "img"], "image=img i t");
+        check(&["--rm", "--rm=false", "img"], "image=img");
+        check(&["-P", "img"], "image=img P");
+        check(&["--publish-all", "img"], "image=img P");
+        check(&["--read-only", "img"], "image=img read-only");
+        check(&["--init", "img"], "image=img init=true");
+        check(&["--init=false", "img"], "image=img init=false");
+        check(&["--sig-proxy=false", "img"], "image=img no-sig-proxy");
+        check(&["-q", "img"], "image=img q");
+        // A boolean never consumes the next argument: "false" is the image.
+        check(&["--rm", "false"], "image=false rm");
+    }
+
+    #[test]
+    fn value_flag_forms() {
+        check(&["--name=web", "img"], "image=img name=web");
+        check(&["--name", "web", "img"], "image=img name=web");
+        check(&["--name", "a", "--name", "b", "img"], "image=img name=b");
+        check(&["-p5000:8080", "img"], "image=img p=[]:5000->8080/tcp");
+        check(&["-p=5000:8080", "img"], "image=img p=[]:5000->8080/tcp");
+        check(
+            &["--publish=5000:8080", "img"],
+            "image=img p=[]:5000->8080/tcp",
+        );
+        check(
+            &["-itp", "5000:8080", "img"],
+            "image=img i t p=[]:5000->8080/tcp",
+        );
+        check(
+            &["-p", "80:80", "-p", "443:443", "img"],
+            "image=img p=[]:80->80/tcp p=[]:443->443/tcp",
+        );
+        check(&["-ePORT=80", "img"], "image=img env=[\"PORT=80\"]");
+        check(&["-e=PORT=80", "img"], "image=img env=[\"PORT=80\"]");
+        check(&["-w/app", "img"], "image=img w=\"/app\"");
+        check(&["--workdir", "/srv", "img"], "image=img w=\"/srv\"");
+        check(&["-u", "1000:1000", "img"], "image=img u=\"1000:1000\"");
+        check(&["--user=app", "img"], "image=img u=\"app\"");
+        check(&["-h", "web01", "img"], "image=img h=\"web01\"");
+        check(&["--hostname=web01", "img"], "image=img h=\"web01\"");
+        check(&["--network", "host", "img"], "image=img network=\"host\"");
+        check(&["--net=none", "img"], "image=img network=\"none\"");
+        check(
+            &["--network", "name=mynet,alias=web", "img"],
+            "image=img network=\"name=mynet,alias=web\"",
+        );
+        check(
+            &["--platform", "linux/arm64", "img"],
+            "image=img platform=\"linux/arm64\"",
+        );
+        check(&["--pull", "always", "img"], "image=img pull=Always");
+        check(&["--pull=never", "img"], "image=img pull=Never");
+        check(
+            &["--restart", "always", "img"],
+            "image=img restart=always:0",
+        );
+        check(
+            &["--restart=on-failure:3", "img"],
+            "image=img restart=on-failure:3",
+        );
+        check(
+            &["--stop-signal", "SIGQUIT", "img"],
+            "image=img stop-signal=\"SIGQUIT\"",
+        );
+        check(&["-a", "STDOUT", "img"], "image=img attach=[\"stdout\"]");
+        check(
+            &["--expose", "7000-7001", "img"],
+            "image=img expose=7000/tcp expose=7001/tcp",
+        );
+    }
+
+    #[test]
+    fn command_after_the_image() {
+        check(
+            &["img", "ls", "-l", "/app"],
+            "image=img args=[\"ls\", \"-l\", \"/app\"]",
+        );
+        // Flags after the image belong to the command.
+        check(&["img", "--rm"], "image=img args=[\"--rm\"]");
+        check(&["--", "img", "ls"], "image=img args=[\"ls\"]");
+        // `--` after the image is passed on, as the real CLI does.
+        check(&["img", "--", "ls"], "image=img args=[\"--\", \"ls\"]");
+        check(
+            &["--entrypoint", "/bin/sh", "img", "-c", "ls"],
+            "image=img args=[\"-c\", \"ls\"] entrypoint=\"/bin/sh\"",
+        );
+        check(&["--entrypoint=", "img"], "image=img entrypoint=\"\"");
+        check(
+            &["--entrypoint", "", "img", "ls"],
+            "image=img args=[\"ls\"] entrypoint=\"\"",
+        );
+    }
+
+    #[test]
+    fn environment() {
+        check(
+            &["-e", "A=1", "--env", "B=", "img"],
+            "image=img env=[\"A=1\", \"B=\"]",
+        );
+        check(
+            &["-e", "FROM_HOST", "img"],
+            "image=img env=[\"FROM_HOST=hostvalue\"]",
+        );
+        check(
+            &["-e", "NOT_ON_HOST", "img"],
+            "image=img env=[\"NOT_ON_HOST\"]",
+        );
+        check(
+            &["-e", "Z=9", "--env-file", "app.env", "img"],
+            "image=img env=[\"A=1\", \"B= spaced \", \"FROM_HOST=hostvalue\", \"Z=9\"]",
+        );
+        check(
+            &["-e", "=x", "img"],
+            &format!("error(125): invalid argument \"=x\" for \"-e, --env\" flag: invalid environment variable: =x{USAGE}"),
+        );
+        check(
+            &["--env-file", "nope.env", "img"],
+            &format!(
+                "error(125): docker: --env-file: open nope.env: no such file or directory{HELP}"
+            ),
+        );
+        check(
+            &["--env-file", "bad.env", "img"],
+            &format!("error(125): docker: --env-file: invalid env file (bad.env): variable 'BAD KEY' contains whitespaces{HELP}"),
+        );
+        check(
+            &["--env-file", "empty.env", "img"],
+            &format!("error(125): docker: --env-file: invalid env file (empty.env): no variable name on line '=x'{HELP}"),
+        );
+    }
+
+    #[test]
+    fn labels() {
+        check(
+            &[
+                "-l",
+                "a=1",
+                "--label",
+                "b",
+                "--label-file",
+                "labels.txt",
+                "img",
+            ],
+            "image=img labels={\"a\": \"1\", \"b\": \"\", \"team\": \"web\"}",
+        );
+        check(
+            &["-l", "=x", "img"],
+            &format!("error(125): invalid argument \"=x\" for \"-l, --label\" flag: invalid label '=x': empty name{USAGE}"),
+        );
+        check(
+            &["-l", "a b=1", "img"],
+            &format!("error(125): invalid argument \"a b=1\" for \"-l, --label\" flag: label 'a b' contains whitespaces{USAGE}"),
+        );
+    }
+
+    #[test]
+    fn volumes_and_mounts() {
+        check(
+            &["-v", "/srv/data:/data", "img"],
+            "image=img mount=Bind:/srv/data:/data",
+        );
+        check(
+            &["-v", "./data:/data:ro", "img"],
+            "image=img mount=Bind:./data:/data:ro",
+        );
+        check(
+            &["-v", "cache:/cache", "img"],
+            "image=img mount=Volume:cache:/cache",
+        );
+        check(&["-v", "/anon", "img"], "image=img mount=Volume::/anon");
+        check(
+            &["--volume=/a:/b:rw,z", "img"],
+            "image=img mount=Bind:/a:/b",
+        );
+        check(
+            &[
+                "--mount",
+                "type=bind,source=/src,target=/app,readonly",
+                "img",
+            ],
+            "image=img mount=Bind:/src:/app:ro",
+        );
+        check(
+            &["--mount", "type=tmpfs,dst=/tmp", "img"],
+            "image=img mount=Tmpfs::/tmp",
+        );
+        check(
+            &["--mount", "src=vol,dst=/data", "img"],
+            "image=img mount=Volume:vol:/data",
+        );
+        check(
+            &["-v", "/a::/b", "img"],
+            &format!(
+                "error(125): docker: invalid spec: /a::/b: empty section between colons{HELP}"
+            ),
+        );
+        check(
+            &["-v", "/a:/b:ro:x", "img"],
+            &format!("error(125): docker: invalid spec: /a:/b:ro:x: too many colons{HELP}"),
+        );
+        check(
+            &["--mount", "type=bind,foo=bar", "img"],
+            &format!("error(125): invalid argument \"type=bind,foo=bar\" for \"--mount\" flag: unknown option 'foo' in 'foo=bar'{USAGE}"),
+        );
+        check(
+            &["--mount", "type=volume,bind-propagation=shared", "img"],
+            &format!("error(125): invalid argument \"type=volume,bind-propagation=shared\" for \"--mount\" flag: cannot mix 'bind-*' options with mount type 'volume'{USAGE}"),
+        );
+        check(
+            &["--mount", "target", "img"],
+            &format!("error(125): invalid argument \"target\" for \"--mount\" flag: invalid field 'target' must be a key=value pair{USAGE}"),
+        );
+        check(
+            &["--mount", "type=bind,ro=maybe", "img"],
+            &format!("error(125): invalid argument \"type=bind,ro=maybe\" for \"--mount\" flag: invalid value for 'ro': invalid boolean value (\"maybe\"): must be one of \"true\", \"1\", \"false\", or \"0\" (default \"true\"){USAGE}"),
+        );
+    }
+
+    #[test]
+    fn ports() {
+        check(
+            &["-p", "127.0.0.1:5000:8080/tcp", "img"],
+            "image=img p=[127.0.0.1]:5000->8080/tcp",
+        );
+        check(&["-p", "8080", "img"], "image=img p=[]:*->8080/tcp");
+        check(
+            &["-p", "5000-5001:8080-8081", "img"],
+            "image=img p=[]:5000->8080/tcp p=[]:5001->8081/tcp",
+        );
+        check(
+            &["-p", "[::1]:80:80", "img"],
+            "image=img p=[::1]:80->80/tcp",
+        );
+        check(
+            &["-p", "53:53/udp", "-p", "9:9/sctp", "img"],
+            "image=img p=[]:53->53/udp p=[]:9->9/sctp",
+        );
+        check(
+            &["-p", "5000:abc", "img"],
+            &format!("error(125): docker: invalid containerPort: abc{HELP}"),
+        );
+        check(
+            &["-p", "99999:80", "img"],
+            &format!("error(125): docker: invalid hostPort: 99999{HELP}"),
+        );
+        check(
+            &["-p", "80:80/http", "img"],
+            &format!("error(125): docker: invalid proto: http{HELP}"),
+        );
+        check(
+            &["-p", "localhost:80:80", "img"],
+            &format!("error(125): docker: invalid IP address: localhost{HELP}"),
+        );
+        check(
+            &["-p", "5000:", "img"],
+            &format!("error(125): docker: no port specified: 5000:<empty>{HELP}"),
+        );
+        check(
+            &["-p", "1-3:1-2", "img"],
+            &format!("error(125): docker: invalid ranges specified for container and host Ports: 1-2 and 1-3{HELP}"),
+        );
+        check(
+            &["--expose", "abc", "img"],
+            &format!("error(125): docker: invalid range format for --expose: invalid start port 'abc': invalid syntax{HELP}"),
+        );
+    }
+
+    #[test]
+    fn flag_errors() {
+        check(
+            &["--bogus", "img"],
+            &format!("error(125): unknown flag: --bogus{USAGE}"),
+        );
+        check(
+            &["-x", "img"],
+            &format!("error(125): unknown shorthand flag: 'x' in -x{USAGE}"),
+        );
+        check(
+            &["-itx", "img"],
+            &format!("error(125): unknown shorthand flag: 'x' in -x{USAGE}"),
+        );
+        check(
+            &["-p"],
+            &format!("error(125): flag needs an argument: 'p' in -p{USAGE}"),
+        );
+        check(
+            &["--name"],
+            &format!("error(125): flag needs an argument: --name{USAGE}"),
+        );
+        check(
+            &["--rm=yes", "img"],
+            &format!("error(125): invalid argument \"yes\" for \"--rm\" flag: strconv.ParseBool: parsing \"yes\": invalid syntax{USAGE}"),
+        );
+        check(
+            &["-i=2", "img"],
+            &format!("error(125): invalid argument \"2\" for \"-i, --interactive\" flag: strconv.ParseBool: parsing \"2\": invalid syntax{USAGE}"),
+        );
+        check(
+            &["--stop-timeout", "ten", "img"],
+            &format!("error(125): invalid argument \"ten\" for \"--stop-timeout\" flag: strconv.ParseInt: parsing \"ten\": invalid syntax{USAGE}"),
+        );
+        check(
+            &["-m", "lots", "img"],
+            &format!("error(125): invalid argument \"lots\" for \"-m, --memory\" flag: invalid size: 'lots'{USAGE}"),
+        );
+        check(
+            &["--health-interval", "5", "img"],
+            &format!("error(125): invalid argument \"5\" for \"--health-interval\" flag: time: missing unit in duration \"5\"{USAGE}"),
+        );
+        check(
+            &["-a", "stdweird", "img"],
+            &format!("error(125): invalid argument \"stdweird\" for \"-a, --attach\" flag: valid streams are STDIN, STDOUT and STDERR{USAGE}"),
+        );
+        check(
+            &["--ip", "1.2.3", "img"],
+            &format!("error(125): invalid argument \"1.2.3\" for \"--ip\" flag: failed to parse IP: \"1.2.3\"{USAGE}"),
+        );
+        check(
+            &["--network", "name=,alias=x", "img"],
+            &format!("error(125): invalid argument \"name=,alias=x\" for \"--network\" flag: network name/id is not specified{USAGE}"),
+        );
+        check(
+            &["---rm", "img"],
+            &format!("error(125): bad flag syntax: ---rm{USAGE}"),
+        );
+    }
+
+    #[test]
+    fn missing_image() {
+        let msg = "error(1): docker: 'docker run' requires at least 1 argument\n\nUsage:  docker run [OPTIONS] IMAGE [COMMAND] [ARG...]\n\nSee 'docker run --help' for more information";
+        check(&[], msg);
+        check(&["-it", "--rm"], msg);
+        check(&["--"], msg);
+        check_create(
+            &["--name", "x"],
+            "error(1): docker: 'docker create' requires at least 1 argument\n\nUsage:  docker create [OPTIONS] IMAGE [COMMAND] [ARG...]\n\nSee 'docker create --help' for more information",
+        );
+        check(&["--help"], "image= help");
+    }
+
+    #[test]
+    fn option_errors() {
+        check(
+            &["--rm", "--restart", "always", "img"],
+            &format!("error(125): docker: conflicting options: cannot specify both --restart and --rm{HELP}"),
+        );
+        check(&["--rm", "--restart", "no", "img"], "image=img rm");
+        check(
+            &["--restart", ":3", "img"],
+            &format!("error(125): docker: invalid restart policy format: no policy provided before colon{HELP}"),
+        );
+        check(
+            &["--restart", "on-failure:x", "img"],
+            &format!("error(125): docker: invalid restart policy format: maximum retry count must be an integer{HELP}"),
+        );
+        check(
+            &["--pull", "sometimes", "img"],
+            &format!("error(125): docker: invalid pull option: 'sometimes': must be one of \"always\", \"missing\" or \"never\"{HELP}"),
+        );
+        check(
+            &["--mac-address", "zz", "img"],
+            &format!("error(125): docker: zz is not a valid mac address{HELP}"),
+        );
+        check(
+            &["--memory-swappiness", "200", "img"],
+            &format!("error(125): docker: invalid value: 200. Valid memory swappiness range is 0-100{HELP}"),
+        );
+        check(
+            &["--pid", "weird", "img"],
+            &format!("error(125): docker: --pid: invalid PID mode{HELP}"),
+        );
+        check(
+            &["--no-healthcheck", "--health-cmd", "true", "img"],
+            &format!(
+                "error(125): docker: --no-healthcheck conflicts with --health-* options{HELP}"
+            ),
+        );
+        check(
+            &["--security-opt", "label", "img"],
+            &format!("error(125): docker: invalid --security-opt: \"label\"{HELP}"),
+        );
+    }
+
+    #[test]
+    fn unmodelled_and_deprecated_flags() {
+        check(
+            &[
+                "--cpus",
+                "1.5",
+                "-m",
+                "512m",
+                "--cap-add",
+                "NET_ADMIN",
+                "img",
+            ],
+            "image=img other:cpus=1.5 other:memory=512m other:cap-add=NET_ADMIN",
+        );
+        check(
+            &["--disable-content-trust", "img"],
+            "image=img stderr:Flag --disable-content-trust has been deprecated, support for docker content trust was removed",
+        );
+        check(
+            &["--cpus", "abc", "img"],
+            &format!("error(125): invalid argument \"abc\" for \"--cpus\" flag: failed to parse abc as a rational number{USAGE}"),
+        );
+    }
+
+    #[test]
+    fn create_has_no_detach() {
+        check_create(&["--name", "web", "img"], "image=img name=web");
+        check_create(
+            &["-d", "img"],
+            "error(125): unknown shorthand flag: 'd' in -d\n\nUsage:  docker create [OPTIONS] IMAGE [COMMAND] [ARG...]\n\nRun 'docker create --help' for more information",
+        );
+        check_create(
+            &["--rm", "--restart=always", "img"],
+            "error(125): docker: conflicting options: cannot specify both --restart and --rm\n\nRun 'docker create --help' for more information",
+        );
+    }
+
+    #[test]
+    fn exec_arguments() {
+        let args: Vec<String> = [
+            "-it", "-u", "app", "-w", "/app", "-e", "A=1", "web", "ls", "-l",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        let o = parse_exec_args(&args, &host());
+        assert_eq!(
+            o.map(|o| (
+                o.container,
+                o.command,
+                o.interactive,
+                o.tty,
+                o.user,
+                o.workdir,
+                o.env
+            )),
+            Ok((
+                "web".to_string(),
+                vec!["ls".to_string(), "-l".to_string()],
+                true,
+                true,
+                Some("app".to_string()),
+                Some("/app".to_string()),
+                vec!["A=1".to_string()]
+            ))
+        );
+    }
 }

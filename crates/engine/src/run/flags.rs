@@ -8,7 +8,7 @@
 //! Error texts are pflag's, wrapped the way cobra's `FlagErrorFunc` in
 //! docker/cli does (usage line, "Run '... --help'", exit status 125).
 
-use super::goutil::{quote_rune, parse_bool};
+use super::goutil::{parse_bool, quote_rune};
 use super::DockerError;
 
 /// How a flag takes its value.
@@ -322,19 +322,34 @@ mod tests {
             r#"interactive=true tty=true detach=true args=["img", "-x"]"#,
         );
         check(&["-p5000:8080", "img"], r#"publish=5000:8080 args=["img"]"#);
-        check(&["-p", "5000:8080", "img"], r#"publish=5000:8080 args=["img"]"#);
-        check(&["-p=5000:8080", "img"], r#"publish=5000:8080 args=["img"]"#);
-        check(&["-itp", "80", "img"], r#"interactive=true tty=true publish=80 args=["img"]"#);
+        check(
+            &["-p", "5000:8080", "img"],
+            r#"publish=5000:8080 args=["img"]"#,
+        );
+        check(
+            &["-p=5000:8080", "img"],
+            r#"publish=5000:8080 args=["img"]"#,
+        );
+        check(
+            &["-itp", "80", "img"],
+            r#"interactive=true tty=true publish=80 args=["img"]"#,
+        );
         check(&["-e=A=B", "img"], r#"env=A=B args=["img"]"#);
         check(&["--name=x", "img"], r#"name=x args=["img"]"#);
         check(&["--name", "x", "img"], r#"name=x args=["img"]"#);
         check(&["-i=false", "img"], r#"interactive=false args=["img"]"#);
-        check(&["-it=false", "img"], r#"interactive=true tty=false args=["img"]"#);
+        check(
+            &["-it=false", "img"],
+            r#"interactive=true tty=false args=["img"]"#,
+        );
         check(&["--tty=0", "img"], r#"tty=false args=["img"]"#);
         check(&["--", "-img", "x"], r#"args=["-img", "x"]"#);
         check(&["img", "--", "x"], r#"args=["img", "--", "x"]"#);
         check(&["-", "x"], r#"args=["-", "x"]"#);
-        check(&["--old", "img"], r#"old=true args=["img"] stderr=Flag --old has been deprecated, use --new"#);
+        check(
+            &["--old", "img"],
+            r#"old=true args=["img"] stderr=Flag --old has been deprecated, use --new"#,
+        );
         // `--flag value` never takes a value for a boolean.
         check(&["--tty", "false"], r#"tty=true args=["false"]"#);
     }

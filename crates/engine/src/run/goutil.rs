@@ -83,7 +83,9 @@ fn parse_digits(s: &str, base: u32, underscores: bool) -> Option<u128> {
         }
         prev_underscore = false;
         let d = c.to_digit(base)?;
-        value = value.saturating_mul(u128::from(base)).saturating_add(u128::from(d));
+        value = value
+            .saturating_mul(u128::from(base))
+            .saturating_add(u128::from(d));
     }
     Some(value)
 }
@@ -130,8 +132,12 @@ pub(crate) fn parse_uint(s: &str, bits: u32) -> Result<u64, String> {
             quote(s)
         ));
     }
-    u64::try_from(magnitude)
-        .map_err(|_| format!("strconv.ParseUint: parsing {}: value out of range", quote(s)))
+    u64::try_from(magnitude).map_err(|_| {
+        format!(
+            "strconv.ParseUint: parsing {}: value out of range",
+            quote(s)
+        )
+    })
 }
 
 /// `strconv.Atoi`-like decimal parse (sign allowed, no prefixes).
@@ -426,7 +432,7 @@ mod tests {
         );
         assert_eq!(parse_int("0x10", 64), Ok(16));
         assert_eq!(parse_int("-010", 64), Ok(-8));
-        assert_eq!(parse_int("1_000", 64).is_err(), true);
+        assert!(parse_int("1_000", 64).is_err());
         assert_eq!(parse_int("0x1_0", 64), Ok(16));
         assert_eq!(
             parse_int("abc", 64),
@@ -458,7 +464,10 @@ mod tests {
             parse_duration("10x"),
             Err("time: unknown unit \"x\" in duration \"10x\"".into())
         );
-        assert_eq!(parse_duration("x"), Err("time: invalid duration \"x\"".into()));
+        assert_eq!(
+            parse_duration("x"),
+            Err("time: invalid duration \"x\"".into())
+        );
     }
 
     #[test]

@@ -163,7 +163,11 @@ pub fn parse_publish(raw: &str) -> Result<Vec<PublishSpec>, String> {
     if container_port.is_empty() {
         return Err(format!("no port specified: {spec}<empty>"));
     }
-    let proto = if proto.is_empty() { "tcp".to_string() } else { proto.to_lowercase() };
+    let proto = if proto.is_empty() {
+        "tcp".to_string()
+    } else {
+        proto.to_lowercase()
+    };
     let protocol = Protocol::parse(&proto)?;
     let mut ip = ip;
     if ip.starts_with('[') {
@@ -262,7 +266,10 @@ mod tests {
                         Some((a, b)) if a == b => a.to_string(),
                         Some((a, b)) => format!("{a}-{b}"),
                     };
-                    format!("[{}]:{}->{}/{}", s.host_ip, host, s.container_port, s.protocol)
+                    format!(
+                        "[{}]:{}->{}/{}",
+                        s.host_ip, host, s.container_port, s.protocol
+                    )
                 })
                 .collect::<Vec<_>>()
                 .join(" "),
@@ -283,17 +290,11 @@ mod tests {
         check("53:53/udp", "[]:53->53/udp");
         check("53:53/UDP", "[]:53->53/udp");
         check("9:9/sctp", "[]:9->9/sctp");
-        check(
-            "5000-5001:8080-8081",
-            "[]:5000->8080/tcp []:5001->8081/tcp",
-        );
+        check("5000-5001:8080-8081", "[]:5000->8080/tcp []:5001->8081/tcp");
         check("5000-5010:8080", "[]:5000-5010->8080/tcp");
         check("8080-8081", "[]:*->8080/tcp []:*->8081/tcp");
         check("published=5000,target=8080", "[]:5000->8080/tcp");
-        check(
-            "published=5353,target=53,protocol=udp",
-            "[]:5353->53/udp",
-        );
+        check("published=5353,target=53,protocol=udp", "[]:5353->53/udp");
     }
 
     #[test]

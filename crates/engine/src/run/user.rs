@@ -130,7 +130,9 @@ fn parse_numeric(val: &str) -> Result<(i64, bool), String> {
     }
     match super::goutil::parse_int_decimal(val) {
         Ok(id) if (0..=MAX_ID).contains(&id) => Ok((id, true)),
-        Ok(_) | Err("value out of range") => Err(format!("uids and gids must be in range 0-{MAX_ID}")),
+        Ok(_) | Err("value out of range") => {
+            Err(format!("uids and gids must be in range 0-{MAX_ID}"))
+        }
         Err(_) => Ok((0, false)),
     }
 }
@@ -274,13 +276,31 @@ app:x:1654:1654::/home/app:/bin/sh\n";
     #[test]
     fn resolves_like_runc() {
         check("", "name=root uid=0 gid=0 group=root sgids=[] home=/root");
-        check("root", "name=root uid=0 gid=0 group=root sgids=[] home=/root");
-        check("app", "name=app uid=1654 gid=1654 group=app sgids=[50] home=/home/app");
-        check("1654", "name=app uid=1654 gid=1654 group=app sgids=[50] home=/home/app");
+        check(
+            "root",
+            "name=root uid=0 gid=0 group=root sgids=[] home=/root",
+        );
+        check(
+            "app",
+            "name=app uid=1654 gid=1654 group=app sgids=[50] home=/home/app",
+        );
+        check(
+            "1654",
+            "name=app uid=1654 gid=1654 group=app sgids=[50] home=/home/app",
+        );
         check("1000", "name=- uid=1000 gid=0 group=root sgids=[] home=/");
-        check("1000:1000", "name=- uid=1000 gid=1000 group=- sgids=[] home=/");
-        check("app:staff", "name=app uid=1654 gid=50 group=staff sgids=[] home=/home/app");
-        check("app:0", "name=app uid=1654 gid=0 group=root sgids=[] home=/home/app");
+        check(
+            "1000:1000",
+            "name=- uid=1000 gid=1000 group=- sgids=[] home=/",
+        );
+        check(
+            "app:staff",
+            "name=app uid=1654 gid=50 group=staff sgids=[] home=/home/app",
+        );
+        check(
+            "app:0",
+            "name=app uid=1654 gid=0 group=root sgids=[] home=/home/app",
+        );
         check(
             "nobody",
             "error: unable to find user nobody: no matching entries in passwd file",
