@@ -64,7 +64,8 @@ mod tests {
 
     #[test]
     fn collects_comments() {
-        let src = "# check=skip=all\n# one\n\n# two\nFROM a\n#\n# three\nRUN x\nRUN y\n  # four\nRUN z\n";
+        let src =
+            "# check=skip=all\n# one\n\n# two\nFROM a\n#\n# three\nRUN x\nRUN y\n  # four\nRUN z\n";
         let Ok(file) = layerlab_syntax::parse(src) else {
             panic!("parse failed")
         };

@@ -217,7 +217,10 @@ mod tests {
             check_directive("# syntax=x\n#check=skip=all\nFROM a"),
             Some("skip=all".into())
         );
-        assert_eq!(check_directive("#!/bin/x\n# check=error=true\n"), Some("error=true".into()));
+        assert_eq!(
+            check_directive("#!/bin/x\n# check=error=true\n"),
+            Some("error=true".into())
+        );
         assert_eq!(check_directive("FROM a\n# check=skip=all\n"), None);
         assert_eq!(check_directive("  # check=skip=all\n"), None);
     }

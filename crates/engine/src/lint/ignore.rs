@@ -185,8 +185,7 @@ impl Pattern {
             Kind::Prefix => path.starts_with(&self.cleaned[..self.cleaned.len() - 2]),
             Kind::Suffix => {
                 let suffix = &self.cleaned[2..];
-                path.ends_with(suffix)
-                    || (suffix.starts_with('/') && path == &suffix[1..])
+                path.ends_with(suffix) || (suffix.starts_with('/') && path == &suffix[1..])
             }
             Kind::Regex(toks) => {
                 let chars: Vec<char> = path.chars().collect();
@@ -266,7 +265,8 @@ fn compile(p: &str) -> Kind {
                 } else {
                     (c, j + 1)
                 };
-                if chars.get(next) == Some(&'-') && next + 1 < chars.len() && chars[next + 1] != ']' {
+                if chars.get(next) == Some(&'-') && next + 1 < chars.len() && chars[next + 1] != ']'
+                {
                     let hi = chars[next + 1];
                     items.push((lo, hi));
                     j = next + 2;
@@ -338,7 +338,8 @@ fn match_toks(toks: &[Tok], s: &[char]) -> bool {
             if match_toks(rest, s) {
                 return true;
             }
-            (0..s.len()).any(|k| s[k] == '/' && !s[..k].contains(&'\n') && match_toks(rest, &s[k + 1..]))
+            (0..s.len())
+                .any(|k| s[k] == '/' && !s[..k].contains(&'\n') && match_toks(rest, &s[k + 1..]))
         }
     }
 }
@@ -350,7 +351,10 @@ mod tests {
     #[test]
     fn reads_and_matches() {
         let pats = read_dockerignore("# c\n/tmp\n*.md\n!keep.md\n\n**/node_modules\ndocs/**\n");
-        assert_eq!(pats, ["tmp", "*.md", "!keep.md", "**/node_modules", "docs/**"]);
+        assert_eq!(
+            pats,
+            ["tmp", "*.md", "!keep.md", "**/node_modules", "docs/**"]
+        );
         let m = Matcher::new(&pats);
         assert!(m.has_exclusions());
         let m = Matcher::new(&["tmp", "*.md", "**/node_modules", "docs/**", "a?c", "[xy]z"]);

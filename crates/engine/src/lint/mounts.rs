@@ -85,7 +85,8 @@ pub fn parse_mount(
         ..Mount::default()
     };
     let mut file_info = [false; 3]; // mode, uid, gid
-    let (mut secret_source, mut secret_id, mut sharing) = (String::new(), String::new(), String::new());
+    let (mut secret_source, mut secret_id, mut sharing) =
+        (String::new(), String::new(), String::new());
     for field in &fields {
         let (key, value) = match field.split_once('=') {
             Some((k, v)) => (k.to_lowercase(), Some(v)),
@@ -96,7 +97,10 @@ pub fn parse_mount(
                 "readonly" | "ro" | "readwrite" | "rw" => continue,
                 "required" if m.kind == "secret" || m.kind == "ssh" => continue,
                 "required" => {
-                    return Err(format!("unexpected key '{key}' for mount type '{}'", m.kind))
+                    return Err(format!(
+                        "unexpected key '{key}' for mount type '{}'",
+                        m.kind
+                    ))
                 }
                 _ => return Err(format!("invalid field '{field}' must be a key=value pair")),
             }
@@ -107,7 +111,10 @@ pub fn parse_mount(
             "type" => {
                 let v = value.to_lowercase();
                 if !MOUNT_TYPES.contains(&v.as_str()) {
-                    let mut e = format!("unsupported mount type {}", layerlab_syntax::go_quote(&value));
+                    let mut e = format!(
+                        "unsupported mount type {}",
+                        layerlab_syntax::go_quote(&value)
+                    );
                     if let Some(s) = super::suggest::search(&value, MOUNT_TYPES, true) {
                         e.push_str(&format!(" (did you mean {s}?)"));
                     }
@@ -125,7 +132,10 @@ pub fn parse_mount(
             }
             "required" => {
                 if m.kind != "secret" && m.kind != "ssh" {
-                    return Err(format!("unexpected key '{key}' for mount type '{}'", m.kind));
+                    return Err(format!(
+                        "unexpected key '{key}' for mount type '{}'",
+                        m.kind
+                    ));
                 }
                 if parse_go_bool(&value).is_none() {
                     return Err(bad());
@@ -133,7 +143,10 @@ pub fn parse_mount(
             }
             "size" => {
                 if m.kind != "tmpfs" {
-                    return Err(format!("unexpected key '{key}' for mount type '{}'", m.kind));
+                    return Err(format!(
+                        "unexpected key '{key}' for mount type '{}'",
+                        m.kind
+                    ));
                 }
                 if !is_ram_size(&value) {
                     return Err(bad());
@@ -143,7 +156,10 @@ pub fn parse_mount(
             "sharing" => {
                 let v = value.to_lowercase();
                 if !SHARE_MODES.contains(&v.as_str()) {
-                    let mut e = format!("unsupported sharing value {}", layerlab_syntax::go_quote(&value));
+                    let mut e = format!(
+                        "unsupported sharing value {}",
+                        layerlab_syntax::go_quote(&value)
+                    );
                     if let Some(s) = super::suggest::search(&value, SHARE_MODES, true) {
                         e.push_str(&format!(" (did you mean {s}?)"));
                     }
@@ -166,9 +182,25 @@ pub fn parse_mount(
             "env" => {}
             _ => {
                 let all = [
-                    "type", "from", "source", "target", "readonly", "id", "sharing", "required",
-                    "size", "mode", "uid", "gid", "src", "dst", "destination", "ro", "rw",
-                    "readwrite", "env",
+                    "type",
+                    "from",
+                    "source",
+                    "target",
+                    "readonly",
+                    "id",
+                    "sharing",
+                    "required",
+                    "size",
+                    "mode",
+                    "uid",
+                    "gid",
+                    "src",
+                    "dst",
+                    "destination",
+                    "ro",
+                    "rw",
+                    "readwrite",
+                    "env",
                 ];
                 let mut e = format!("unexpected key '{key}' in '{field}'");
                 if let Some(s) = super::suggest::search(&key, all, true) {
@@ -244,9 +276,13 @@ fn parse_go_bool(s: &str) -> Option<bool> {
 fn is_ram_size(s: &str) -> bool {
     let s = s.trim_end_matches(['b', 'B']);
     let s = s.trim_end_matches(['i', 'I']);
-    let s = s.strip_suffix(|c: char| "kKmMgGtTpP".contains(c)).unwrap_or(s);
+    let s = s
+        .strip_suffix(|c: char| "kKmMgGtTpP".contains(c))
+        .unwrap_or(s);
     let s = s.strip_suffix(' ').unwrap_or(s);
-    !s.is_empty() && s.split('.').all(|p| !p.is_empty() && p.bytes().all(|c| c.is_ascii_digit()))
+    !s.is_empty()
+        && s.split('.')
+            .all(|p| !p.is_empty() && p.bytes().all(|c| c.is_ascii_digit()))
 }
 
 #[cfg(test)]
@@ -256,7 +292,10 @@ mod tests {
     #[test]
     fn parses_mounts() {
         let mut id = |s: &str| Ok::<String, String>(s.to_string());
-        assert_eq!(csv_fields("a,\"b,c\",d"), Ok(vec!["a".into(), "b,c".into(), "d".into()]));
+        assert_eq!(
+            csv_fields("a,\"b,c\",d"),
+            Ok(vec!["a".into(), "b,c".into(), "d".into()])
+        );
         let m = parse_mount("type=cache,target=/c", &mut id);
         assert_eq!(m.map(|m| m.kind), Ok("cache".into()));
         assert!(parse_mount("type=foo", &mut id).is_err());

@@ -61,8 +61,22 @@ impl fmt::Display for Platform {
 fn is_known_os(os: &str) -> bool {
     matches!(
         os,
-        "aix" | "android" | "darwin" | "dragonfly" | "freebsd" | "hurd" | "illumos" | "ios"
-            | "js" | "linux" | "nacl" | "netbsd" | "openbsd" | "plan9" | "solaris" | "windows"
+        "aix"
+            | "android"
+            | "darwin"
+            | "dragonfly"
+            | "freebsd"
+            | "hurd"
+            | "illumos"
+            | "ios"
+            | "js"
+            | "linux"
+            | "nacl"
+            | "netbsd"
+            | "openbsd"
+            | "plan9"
+            | "solaris"
+            | "windows"
             | "zos"
     )
 }
@@ -70,10 +84,30 @@ fn is_known_os(os: &str) -> bool {
 fn is_known_arch(arch: &str) -> bool {
     matches!(
         arch,
-        "386" | "amd64" | "amd64p32" | "arm" | "armbe" | "arm64" | "arm64be" | "ppc64"
-            | "ppc64le" | "loong64" | "mips" | "mipsle" | "mips64" | "mips64le" | "mips64p32"
-            | "mips64p32le" | "ppc" | "riscv" | "riscv64" | "s390" | "s390x" | "sparc"
-            | "sparc64" | "wasm"
+        "386"
+            | "amd64"
+            | "amd64p32"
+            | "arm"
+            | "armbe"
+            | "arm64"
+            | "arm64be"
+            | "ppc64"
+            | "ppc64le"
+            | "loong64"
+            | "mips"
+            | "mipsle"
+            | "mips64"
+            | "mips64le"
+            | "mips64p32"
+            | "mips64p32le"
+            | "ppc"
+            | "riscv"
+            | "riscv64"
+            | "s390"
+            | "s390x"
+            | "sparc"
+            | "sparc64"
+            | "wasm"
     )
 }
 
@@ -95,7 +129,11 @@ fn normalize_arch(arch: &str, variant: &str) -> (String, String) {
     match arch.as_str() {
         "i386" => ("386".into(), String::new()),
         "x86_64" | "x86-64" | "amd64" => {
-            let v = if variant == "v1" { String::new() } else { variant };
+            let v = if variant == "v1" {
+                String::new()
+            } else {
+                variant
+            };
             ("amd64".into(), v)
         }
         "aarch64" | "arm64" => {
@@ -122,8 +160,7 @@ fn normalize_arch(arch: &str, variant: &str) -> (String, String) {
 
 fn is_specifier_component(s: &str) -> bool {
     !s.is_empty()
-        && s
-            .bytes()
+        && s.bytes()
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'.' | b'-'))
 }
 
@@ -132,8 +169,7 @@ fn is_specifier_component(s: &str) -> bool {
 fn split_os(part: &str) -> Option<(&str, &str)> {
     let name_ok = |s: &str| {
         !s.is_empty()
-            && s
-                .bytes()
+            && s.bytes()
                 .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'-'))
     };
     let opt_ok = |c: u8| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'.' | b'%' | b'-');
@@ -165,7 +201,10 @@ fn split_os(part: &str) -> Option<(&str, &str)> {
 pub fn parse(spec: &str) -> Result<Platform, String> {
     let q = layerlab_syntax::go_quote;
     if spec.contains('*') {
-        return Err(format!("{}: wildcards not yet supported: invalid argument", q(spec)));
+        return Err(format!(
+            "{}: wildcards not yet supported: invalid argument",
+            q(spec)
+        ));
     }
     let parts: Vec<&str> = spec.splitn(4, '/').collect();
     let mut p = Platform::default();
@@ -244,11 +283,20 @@ mod tests {
 
     #[test]
     fn parses_specifiers() {
-        assert_eq!(parse("linux/amd64").map(|p| p.to_string()), Ok("linux/amd64".into()));
-        assert_eq!(parse("linux/arm64").map(|p| p.architecture), Ok("arm64".into()));
+        assert_eq!(
+            parse("linux/amd64").map(|p| p.to_string()),
+            Ok("linux/amd64".into())
+        );
+        assert_eq!(
+            parse("linux/arm64").map(|p| p.architecture),
+            Ok("arm64".into())
+        );
         assert_eq!(parse("linux/arm/v7").map(|p| p.variant), Ok("v7".into()));
         assert_eq!(parse("windows/amd64").map(|p| p.os), Ok("windows".into()));
-        assert_eq!(parse("arm64").map(|p| p.to_string()), Ok("linux/arm64".into()));
+        assert_eq!(
+            parse("arm64").map(|p| p.to_string()),
+            Ok("linux/arm64".into())
+        );
         assert!(parse("foo").is_err());
         assert!(parse("linux/*").is_err());
         assert!(parse("").is_err());

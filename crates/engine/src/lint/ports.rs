@@ -20,7 +20,11 @@ pub fn split(raw: &str) -> Result<(PortSpec, String, String, String), String> {
     let (ip, host, container) = match parts.len() {
         1 => (String::new(), String::new(), parts[0].to_string()),
         2 => (String::new(), parts[0].to_string(), parts[1].to_string()),
-        3 => (parts[0].to_string(), parts[1].to_string(), parts[2].to_string()),
+        3 => (
+            parts[0].to_string(),
+            parts[1].to_string(),
+            parts[2].to_string(),
+        ),
         n => (
             parts[..n - 2].join(":"),
             parts[n - 2].to_string(),

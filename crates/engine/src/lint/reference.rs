@@ -267,12 +267,21 @@ mod tests {
             parse_normalized_named("alpine:"),
             Err("invalid reference format".into())
         );
-        assert_eq!(parse_normalized_named(""), Err("invalid reference format".into()));
+        assert_eq!(
+            parse_normalized_named(""),
+            Err("invalid reference format".into())
+        );
         assert_eq!(
             parse_normalized_named("BUILDER"),
-            Err("invalid reference format: repository name (library/BUILDER) must be lowercase".into())
+            Err(
+                "invalid reference format: repository name (library/BUILDER) must be lowercase"
+                    .into()
+            )
         );
-        assert_eq!(parse_normalized_named("Foo/bar"), Ok("Foo/bar:latest".into()));
+        assert_eq!(
+            parse_normalized_named("Foo/bar"),
+            Ok("Foo/bar:latest".into())
+        );
         assert_eq!(
             parse_normalized_named("foo/Bar"),
             Err("invalid reference format: repository name (foo/Bar) must be lowercase".into())

@@ -25,7 +25,11 @@ where
         }
         let d = distance(&v, &o);
         if d < min {
-            best = Some(if case_sensitive { o } else { match_case(&o, val) });
+            best = Some(if case_sensitive {
+                o
+            } else {
+                match_case(&o, val)
+            });
             min = d;
         }
     }
@@ -68,7 +72,10 @@ mod tests {
 
     #[test]
     fn suggests_close_names() {
-        assert_eq!(search("VERSOIN", ["PATH", "VERSION"], true), Some("VERSION".into()));
+        assert_eq!(
+            search("VERSOIN", ["PATH", "VERSION"], true),
+            Some("VERSION".into())
+        );
         assert_eq!(search("TGA", ["TAG"], true), Some("TAG".into()));
         assert_eq!(search("FOO", ["BAR"], true), None);
         assert_eq!(search("FOO", ["FOO", "FO"], true), None);

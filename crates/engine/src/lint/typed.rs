@@ -161,8 +161,24 @@ pub struct Parsed {
 }
 
 const INSTRUCTIONS: [&str; 18] = [
-    "add", "arg", "cmd", "copy", "entrypoint", "env", "expose", "from", "healthcheck", "label",
-    "maintainer", "onbuild", "run", "shell", "stopsignal", "user", "volume", "workdir",
+    "add",
+    "arg",
+    "cmd",
+    "copy",
+    "entrypoint",
+    "env",
+    "expose",
+    "from",
+    "healthcheck",
+    "label",
+    "maintainer",
+    "onbuild",
+    "run",
+    "shell",
+    "stopsignal",
+    "user",
+    "volume",
+    "workdir",
 ];
 
 /// `instructions.Parse`: stages and global ARGs, running the parse-time
@@ -185,7 +201,7 @@ pub fn parse(
             )
         })?;
         match parsed {
-            Parsed1::Stage(s) => stages.push(*s),
+            Parsed1::Stage(s) => stages.push(s),
             Parsed1::Command(cmd) => match stages.last_mut() {
                 Some(st) => st.commands.push(cmd),
                 None if matches!(cmd.kind, Kind::Arg(_)) => meta_args.push(cmd),
@@ -203,7 +219,7 @@ pub fn parse(
 
 /// One parsed instruction.
 pub enum Parsed1 {
-    Stage(Box<Stage>),
+    Stage(Stage),
     Command(Command),
 }
 
@@ -340,7 +356,11 @@ pub fn parse_instruction(
                     None => c.sources.push(word(i)),
                 }
             }
-            Ok(cmd(if lower == "add" { Kind::Add(c) } else { Kind::Copy(c) }))
+            Ok(cmd(if lower == "add" {
+                Kind::Add(c)
+            } else {
+                Kind::Copy(c)
+            }))
         }
         "from" => {
             if args.len() == 3 && args[2] != args[2].to_lowercase() {
@@ -382,10 +402,18 @@ pub fn parse_instruction(
             let values = flags.parse(&[("platform", FlagType::String)])?;
             if !name.is_empty() {
                 if let Some((cfg, out)) = lint.as_mut() {
-                    definition_description(cfg, out, "FROM", &[name.clone()], comments, loc, ins.keyword_span);
+                    definition_description(
+                        cfg,
+                        out,
+                        "FROM",
+                        std::slice::from_ref(&name),
+                        comments,
+                        loc,
+                        ins.keyword_span,
+                    );
                 }
             }
-            Ok(Parsed1::Stage(Box::new(Stage {
+            Ok(Parsed1::Stage(Stage {
                 name_span: (args.len() == 3).then(|| ins.args[2].span),
                 name,
                 orig_cmd: ins.keyword.clone(),
@@ -395,7 +423,7 @@ pub fn parse_instruction(
                 loc,
                 comments: comments.to_vec(),
                 commands: Vec::new(),
-            })))
+            }))
         }
         "onbuild" => {
             let Some(sub) = ins.sub.as_deref() else {
@@ -598,7 +626,12 @@ pub fn parse_instruction(
             let mut e = format!("unknown instruction: {}", ins.keyword);
             if let Some(s) = suggest::search(
                 &ins.keyword,
-                INSTRUCTIONS.iter().map(|n| n.to_uppercase()).collect::<Vec<_>>().iter().map(String::as_str),
+                INSTRUCTIONS
+                    .iter()
+                    .map(|n| n.to_uppercase())
+                    .collect::<Vec<_>>()
+                    .iter()
+                    .map(String::as_str),
                 false,
             ) {
                 e.push_str(&format!(" (did you mean {s}?)"));
@@ -628,7 +661,11 @@ fn definition_description(
     if keys.iter().any(|k| k == first) {
         return;
     }
-    let example = if keys.len() > 1 { "<arg_key>" } else { &keys[0] };
+    let example = if keys.len() > 1 {
+        "<arg_key>"
+    } else {
+        &keys[0]
+    };
     out.run(
         cfg,
         &invalid_definition_description::RULE,
@@ -706,16 +743,14 @@ fn chomp_tabs(s: &str) -> String {
         .collect()
 }
 
-/// Go's `time.ParseDuration` accepts this (a simplified check), and the
-/// minimum interval is 1ms.
+/// The interval flags: a Go duration (`time.ParseDuration`) of at least
+/// 1ms, or 0.
 fn check_interval(name: &str, v: &str) -> Result<(), String> {
     if v.is_empty() {
         return Ok(());
     }
-    let Some(nanos) = go_duration(v) else {
-        return Err(format!("time: invalid duration {}", go_quote(v)));
-    };
-    if nanos != 0.0 && nanos.abs() < 1e6 {
+    let nanos = go_duration(v)?;
+    if nanos != 0.0 && nanos < 1e6 {
         return Err(format!(
             "Interval {} cannot be less than 1ms",
             go_quote(name)
@@ -724,18 +759,20 @@ fn check_interval(name: &str, v: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// A Go duration string in nanoseconds (`1h30m`, `1.5s`, `-2ms`).
-fn go_duration(s: &str) -> Option<f64> {
+/// A Go duration string in nanoseconds (`1h30m`, `1.5s`, `-2ms`), with Go's
+/// error messages.
+fn go_duration(s: &str) -> Result<f64, String> {
+    let invalid = || format!("time: invalid duration {}", go_quote(s));
     let (neg, mut rest) = match s.as_bytes().first() {
         Some(b'-') => (true, &s[1..]),
         Some(b'+') => (false, &s[1..]),
         _ => (false, s),
     };
     if rest == "0" {
-        return Some(0.0);
+        return Ok(0.0);
     }
     if rest.is_empty() {
-        return None;
+        return Err(invalid());
     }
     let mut total = 0.0;
     while !rest.is_empty() {
@@ -744,10 +781,10 @@ fn go_duration(s: &str) -> Option<f64> {
             .take_while(|c| c.is_ascii_digit() || *c == b'.')
             .count();
         let num = &rest[..num_len];
-        if num.is_empty() || num == "." {
-            return None;
+        if num.is_empty() || num == "." || num.matches('.').count() > 1 {
+            return Err(invalid());
         }
-        let n: f64 = num.parse().ok()?;
+        let n: f64 = num.parse().map_err(|_| invalid())?;
         rest = &rest[num_len..];
         let unit_len = rest
             .bytes()
@@ -756,17 +793,24 @@ fn go_duration(s: &str) -> Option<f64> {
         let unit = &rest[..unit_len];
         rest = &rest[unit_len..];
         let scale = match unit {
+            "" => return Err(format!("time: missing unit in duration {}", go_quote(s))),
             "ns" => 1.0,
-            "us" | "µs" | "μs" => 1e3,
+            "us" | "\u{b5}s" | "\u{3bc}s" => 1e3,
             "ms" => 1e6,
             "s" => 1e9,
             "m" => 60e9,
             "h" => 3600e9,
-            _ => return None,
+            _ => {
+                return Err(format!(
+                    "time: unknown unit {} in duration {}",
+                    go_quote(unit),
+                    go_quote(s)
+                ))
+            }
         };
         total += n * scale;
     }
-    Some(if neg { -total } else { total })
+    Ok(if neg { -total } else { total })
 }
 
 fn is_int_syntax(s: &str) -> bool {

@@ -29,5 +29,7 @@ pub const RULE: Rule = Rule {
 
 /// `EXPOSE instruction should not define an IP address or host-port mapping, found '8080:80'`.
 pub fn message(port: &str) -> String {
-    format!("EXPOSE instruction should not define an IP address or host-port mapping, found '{port}'")
+    format!(
+        "EXPOSE instruction should not define an IP address or host-port mapping, found '{port}'"
+    )
 }

@@ -28,5 +28,7 @@ pub const RULE: Rule = Rule {
 
 /// `"ENV key=value" should be used instead of legacy "ENV key value" format`.
 pub fn message(cmd_name: &str) -> String {
-    format!("\"{cmd_name} key=value\" should be used instead of legacy \"{cmd_name} key value\" format")
+    format!(
+        "\"{cmd_name} key=value\" should be used instead of legacy \"{cmd_name} key value\" format"
+    )
 }

@@ -18,7 +18,8 @@ use super::Rule;
 /// The rule.
 pub const RULE: Rule = Rule {
     name: "MaintainerDeprecated",
-    description: "The MAINTAINER instruction is deprecated, use a label instead to define an image author",
+    description:
+        "The MAINTAINER instruction is deprecated, use a label instead to define an image author",
     url: "https://docs.docker.com/go/dockerfile/rule/maintainer-deprecated/",
     how_to_fix: "Replace it with LABEL org.opencontainers.image.authors=\"name <email>\".",
     experimental: false,
