@@ -46,7 +46,10 @@ const KNOWN_DIFFERENCES: &[(&str, &str)] = &[
         "onbuild-heredoc",
         "the PyPI wrapper reads ONBUILD's heredocs from the inner node, which has none",
     ),
-    ("nul", "the PyPI wrapper passes text as a C string, cut at NUL"),
+    (
+        "nul",
+        "the PyPI wrapper passes text as a C string, cut at NUL",
+    ),
 ];
 
 fn python() -> String {
@@ -73,7 +76,10 @@ fn buildkit_parse(texts: &[String]) -> Vec<Value> {
     let mut stdin = child.stdin.take().expect("stdin");
     let writer = std::thread::spawn(move || stdin.write_all(&input));
     let out = child.wait_with_output().expect("python output");
-    writer.join().expect("writer thread").expect("write to python");
+    writer
+        .join()
+        .expect("writer thread")
+        .expect("write to python");
     assert!(out.status.success(), "pypi_parse.py failed");
     serde_json::from_slice(&out.stdout).expect("python JSON")
 }
@@ -169,9 +175,10 @@ fn json_then_text(text: &str) -> bool {
                 }
             }
         }
-        return joined
-            .split('\n')
-            .any(|l| l.find('[').is_some_and(|at| starts_with_json_value(&l[at..])));
+        return joined.split('\n').any(|l| {
+            l.find('[')
+                .is_some_and(|at| starts_with_json_value(&l[at..]))
+        });
     };
     file.instructions.iter().any(|i| {
         let node = i.sub.as_deref().unwrap_or(i);
@@ -216,9 +223,8 @@ fn generate(rng: &mut Rng) -> String {
     let esc = if backtick { '`' } else { '\\' };
     let n = 1 + rng.below(8);
     for _ in 0..n {
-        match rng.below(10) {
-            0 => out.push_str(rng.pick(&["\n", "# a comment\n", "   \n", "  # indented\n", "#\n"])),
-            _ => {}
+        if rng.one_in(10) {
+            out.push_str(rng.pick(&["\n", "# a comment\n", "   \n", "  # indented\n", "#\n"]));
         }
         let line = instruction(rng, esc);
         out.push_str(&line);
@@ -255,7 +261,11 @@ fn keyword(rng: &mut Rng, kw: &str) -> String {
         1 => {
             let mut s = String::new();
             for (i, c) in kw.chars().enumerate() {
-                s.push(if i % 2 == 1 { c.to_ascii_lowercase() } else { c });
+                s.push(if i % 2 == 1 {
+                    c.to_ascii_lowercase()
+                } else {
+                    c
+                });
             }
             s
         }
@@ -413,7 +423,13 @@ fn args_for(rng: &mut Rng, kw: &str, esc: char) -> String {
             ])
             .to_string(),
         "ONBUILD" => {
-            let inner = rng.pick(&["RUN echo hi", "COPY . /app", "run [\"a\"]", "", "ONBUILD RUN x"]);
+            let inner = rng.pick(&[
+                "RUN echo hi",
+                "COPY . /app",
+                "run [\"a\"]",
+                "",
+                "ONBUILD RUN x",
+            ]);
             inner.to_string()
         }
         "EXPOSE" => rng.pick(&["80", "80/tcp 443", "8080/UDP", ""]).to_string(),
@@ -470,7 +486,13 @@ fn instruction(rng: &mut Rng, esc: char) -> String {
             line.push_str(open);
             let mut body = String::new();
             for _ in 0..rng.below(3) {
-                body.push_str(rng.pick(&["echo hi\n", "\tindented\n", "$HOME\n", "\n", "  x \\\n"]));
+                body.push_str(rng.pick(&[
+                    "echo hi\n",
+                    "\tindented\n",
+                    "$HOME\n",
+                    "\n",
+                    "  x \\\n",
+                ]));
             }
             if rng.one_in(15) {
                 // Never terminated: an error.
@@ -494,7 +516,12 @@ fn instruction(rng: &mut Rng, esc: char) -> String {
                 text.push_str(rng.pick(&["", " ", "\t"]));
                 text.push('\n');
                 if rng.one_in(4) {
-                    text.push_str(rng.pick(&["# inside\n", "  # indented comment\n", "\n", "   \n"]));
+                    text.push_str(rng.pick(&[
+                        "# inside\n",
+                        "  # indented comment\n",
+                        "\n",
+                        "   \n",
+                    ]));
                 }
                 text.push_str(rng.pick(&["", "  ", "\t"]));
             } else {
@@ -513,7 +540,14 @@ fn instruction(rng: &mut Rng, esc: char) -> String {
     text
 }
 
-fn compare(texts: &[String]) -> (usize, usize, Vec<String>, std::collections::BTreeMap<&'static str, usize>) {
+fn compare(
+    texts: &[String],
+) -> (
+    usize,
+    usize,
+    Vec<String>,
+    std::collections::BTreeMap<&'static str, usize>,
+) {
     let theirs = buildkit_parse(texts);
     let mut compared = 0;
     let mut skipped = 0;
@@ -561,7 +595,11 @@ fn generated_dockerfiles_parse_as_buildkit() {
         failures.is_empty(),
         "{} of {compared} cases disagree with BuildKit (seed {seed}); first ones:\n{}",
         failures.len(),
-        shown.iter().map(|s| s.as_str()).collect::<Vec<_>>().join("\n")
+        shown
+            .iter()
+            .map(|s| s.as_str())
+            .collect::<Vec<_>>()
+            .join("\n")
     );
     assert!(compared > cases / 2, "too few cases compared: {compared}");
 }
@@ -634,7 +672,10 @@ fn known_difference_onbuild_heredoc() {
     let (ours, old) = both(text);
     assert_eq!(ours["instructions"][1]["heredocs"][0]["content"], "hi\n");
     assert_eq!(old["instructions"][1]["heredocs"], json!([]));
-    assert_eq!(ours["instructions"][1]["end_line"], old["instructions"][1]["end_line"]);
+    assert_eq!(
+        ours["instructions"][1]["end_line"],
+        old["instructions"][1]["end_line"]
+    );
 }
 
 #[test]

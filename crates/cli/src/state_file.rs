@@ -152,7 +152,8 @@ mod tests {
     use super::*;
 
     fn temp(name: &str) -> PathBuf {
-        let dir = std::env::temp_dir().join(format!("layerlab-state-{}-{name}", std::process::id()));
+        let dir =
+            std::env::temp_dir().join(format!("layerlab-state-{}-{name}", std::process::id()));
         let _ = fs::remove_dir_all(&dir);
         dir.join("state.json")
     }
@@ -163,7 +164,10 @@ mod tests {
         let f = StateFile::open(&path).expect("open");
         assert_eq!(f.load::<Vec<String>>().expect("load"), None);
         f.save(&vec!["a".to_string()]).expect("save");
-        assert_eq!(f.load::<Vec<String>>().expect("load"), Some(vec!["a".to_string()]));
+        assert_eq!(
+            f.load::<Vec<String>>().expect("load"),
+            Some(vec!["a".to_string()])
+        );
     }
 
     #[test]

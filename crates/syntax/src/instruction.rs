@@ -47,7 +47,9 @@ impl<'a> Logical<'a> {
                 let s: &'a str = s;
                 match s.get(a..b) {
                     Some(t) => Cow::Borrowed(t),
-                    None => String::from_utf8_lossy(&s.as_bytes()[a..b]).into_owned().into(),
+                    None => String::from_utf8_lossy(&s.as_bytes()[a..b])
+                        .into_owned()
+                        .into(),
                 }
             }
             Cow::Owned(s) => Cow::Owned(match s.get(a..b) {
@@ -73,7 +75,11 @@ impl<'a> Logical<'a> {
         if b <= a {
             return Span::empty(start);
         }
-        let end = match self.text.get(a..b).and_then(|t| t.char_indices().next_back()) {
+        let end = match self
+            .text
+            .get(a..b)
+            .and_then(|t| t.char_indices().next_back())
+        {
             Some((i, c)) => self.source(a + i) + c.len_utf8(),
             None => self.source(b - 1) + 1,
         };
@@ -420,7 +426,10 @@ impl<'a> ArgCtx<'_, 'a, '_> {
     fn span(&self, a: usize, b: usize) -> Span {
         let len = self.lg.text.len();
         let (a, b) = ((self.at + a).min(len), (self.at + b).min(len));
-        let (a, b) = (ceil_boundary(&self.lg.text, a), ceil_boundary(&self.lg.text, b));
+        let (a, b) = (
+            ceil_boundary(&self.lg.text, a),
+            ceil_boundary(&self.lg.text, b),
+        );
         self.lg.span(a, b.max(a))
     }
 
@@ -546,11 +555,7 @@ impl<'a> ArgCtx<'_, 'a, '_> {
         if !first.contains('=') {
             // Legacy form `KEY name value`: the rest of the line is the value.
             let Some(i) = find_re_ws(self.text) else {
-                return Err(self.err(
-                    format!("{key} must have two arguments"),
-                    0,
-                    self.text.len(),
-                ));
+                return Err(self.err(format!("{key} must have two arguments"), 0, self.text.len()));
             };
             let after = &self.text[i..];
             let j = i + re_ws_run(after);
@@ -655,9 +660,14 @@ pub(crate) fn parse_words(rest: &str, escape: char) -> Vec<(Option<String>, usiz
             let tail = &rest.as_bytes()[pos..];
             let len = tail
                 .iter()
-                .position(|&b| matches!(b, b'\t'..=b'\r' | b' ' | b'\'' | b'"' | b'\\' | b'`' | 0x80..))
+                .position(
+                    |&b| matches!(b, b'\t'..=b'\r' | b' ' | b'\'' | b'"' | b'\\' | b'`' | 0x80..),
+                )
                 .unwrap_or(tail.len());
-            if tail.get(len).is_none_or(|&b| matches!(b, b'\t'..=b'\r' | b' ')) {
+            if tail
+                .get(len)
+                .is_none_or(|&b| matches!(b, b'\t'..=b'\r' | b' '))
+            {
                 words.push((None, pos, pos + len));
                 while chars.peek().is_some_and(|&(p, _)| p < pos + len) {
                     chars.next();
@@ -730,7 +740,10 @@ mod tests {
     fn builder_flags() {
         assert_eq!(
             flags("--from=a --chown=\"1 2\" x y"),
-            ("x y".to_string(), vec!["--from=a".into(), "--chown=1 2".into()])
+            (
+                "x y".to_string(),
+                vec!["--from=a".into(), "--chown=1 2".into()]
+            )
         );
         assert_eq!(flags("-- x"), (" x".to_string(), vec![]));
         assert_eq!(flags("--a"), (String::new(), vec!["--a".into()]));

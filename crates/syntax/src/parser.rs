@@ -390,7 +390,10 @@ mod tests {
 
     #[test]
     fn heredoc_words() {
-        let h = parse_heredoc("<<EOF").ok().flatten().map(|h| (h.name.into_owned(), h.expand));
+        let h = parse_heredoc("<<EOF")
+            .ok()
+            .flatten()
+            .map(|h| (h.name.into_owned(), h.expand));
         assert_eq!(h, Some(("EOF".to_string(), true)));
         let h = parse_heredoc("3<<-\"EOT\"").ok().flatten();
         let h = h.map(|h| (h.name.into_owned(), h.file_descriptor, h.chomp, h.expand));

@@ -65,7 +65,10 @@ fn negative_testfiles_are_rejected() {
                 case.display(),
                 dump(&file)
             )),
-            Err(e) => println!("{}: {e}", case.file_name().unwrap_or_default().to_string_lossy()),
+            Err(e) => println!(
+                "{}: {e}",
+                case.file_name().unwrap_or_default().to_string_lossy()
+            ),
         }
     }
     println!(
