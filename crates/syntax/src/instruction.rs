@@ -463,7 +463,11 @@ impl<'a> ArgCtx<'_, 'a, '_> {
         }
         match self.json(off)? {
             Some(args) => {
-                ins.args.extend(args);
+                if ins.args.is_empty() {
+                    ins.args = args;
+                } else {
+                    ins.args.extend(args);
+                }
                 ins.json = true;
             }
             None => ins.args.push(self.arg(off, self.text.len())),
@@ -538,20 +542,17 @@ impl<'a> ArgCtx<'_, 'a, '_> {
     fn words(&self) -> Vec<Arg<Str<'a>>> {
         parse_words(self.text, self.escape)
             .into_iter()
-            .map(|(w, a, b)| match w {
-                Some(w) => self.arg_with(a, b, Cow::Owned(w)),
-                None => self.arg(a, b),
-            })
+            .map(|(a, b)| self.arg(a, b))
             .collect()
     }
 
     /// `parseNameVal` for ENV and LABEL: `key value sep` triples.
     fn name_val(&self, ins: &mut Instruction<Str<'a>>, key: &str) -> Result<(), NodeError> {
         let words = parse_words(self.text, self.escape);
-        let Some((first, a, b)) = words.first() else {
+        let Some(&(a, b)) = words.first() else {
             return Ok(());
         };
-        let first = first.as_deref().unwrap_or(&self.text[*a..*b]);
+        let first = &self.text[a..b];
         if !first.contains('=') {
             // Legacy form `KEY name value`: the rest of the line is the value.
             let Some(i) = find_re_ws(self.text) else {
@@ -564,8 +565,9 @@ impl<'a> ArgCtx<'_, 'a, '_> {
             ins.args.push(self.arg_with(i, i, Cow::Borrowed("")));
             return Ok(());
         }
-        for (w, a, b) in words {
-            let word = w.as_deref().unwrap_or(&self.text[a..b]);
+        ins.args.reserve_exact(words.len() * 3);
+        for (a, b) in words {
+            let word = &self.text[a..b];
             let Some(eq) = word.find('=') else {
                 return Err(self.err(
                     format!(
@@ -576,19 +578,9 @@ impl<'a> ArgCtx<'_, 'a, '_> {
                     b,
                 ));
             };
-            // Word text and source text agree up to the `=`: parseWords
-            // keeps every character but a final lone escape.
-            let k_end = (a + eq).min(b);
-            let (key, value) = match w {
-                Some(mut key) => {
-                    let value = key.split_off(eq + 1);
-                    key.truncate(eq);
-                    (Cow::Owned(key), Cow::Owned(value))
-                }
-                None => (self.val(a, k_end), self.val(k_end + 1, b)),
-            };
-            ins.args.push(self.arg_with(a, k_end, key));
-            ins.args.push(self.arg_with((k_end + 1).min(b), b, value));
+            let k_end = a + eq;
+            ins.args.push(self.arg(a, k_end));
+            ins.args.push(self.arg(k_end + 1, b));
             ins.args
                 .push(self.arg_with(k_end, (k_end + 1).min(b), Cow::Borrowed("=")));
         }
@@ -628,98 +620,102 @@ impl<'a> ArgCtx<'_, 'a, '_> {
 
 /// BuildKit's `parseWords`: white-space separated words; quotes and escape
 /// characters are kept, a quoted part may hold spaces, `""` is a word.
-/// Returns each word with its byte range in `rest`; the word is `None`
-/// when it is exactly that slice.
-pub(crate) fn parse_words(rest: &str, escape: char) -> Vec<(Option<String>, usize, usize)> {
+///
+/// BuildKit writes every character it reads into the word except a lone
+/// escape character at the very end of the input, so each word is a slice
+/// of `rest`: this returns the byte range of each, and allocates nothing
+/// but the list.
+pub(crate) fn parse_words(rest: &str, escape: char) -> Vec<(usize, usize)> {
     #[derive(PartialEq)]
     enum Phase {
         Spaces,
         Word,
         Quote,
     }
+    let b = rest.as_bytes();
+    let esc = escape as u8; // `\` or `` ` ``: ASCII
+                            // The character at `i`: (is white space, is the escape, quote byte, width).
+    let at = |i: usize| -> (bool, bool, u8, usize) {
+        let c = b[i];
+        if c < 0x80 {
+            (
+                matches!(c, b'\t'..=b'\r' | b' '),
+                c == esc,
+                if c == b'\'' || c == b'"' { c } else { 0 },
+                1,
+            )
+        } else {
+            let ch = rest[i..].chars().next().unwrap_or('\u{fffd}');
+            (ch.is_whitespace(), false, 0, ch.len_utf8())
+        }
+    };
     let mut words = Vec::new();
     let mut phase = Phase::Spaces;
-    let mut quote = '\0';
+    let mut quote = 0u8;
     let mut blank_ok = false;
-    let mut word = String::new();
     let mut start = 0;
-    let mut chars = rest.char_indices().peekable();
-    loop {
-        let Some((pos, mut ch)) = chars.next() else {
-            if phase != Phase::Spaces && (blank_ok || !word.is_empty()) {
-                words.push((Some(word), start, rest.len()));
-            }
-            break;
-        };
+    let mut pos = 0;
+    while pos < b.len() {
+        let (space, is_esc, q, w) = at(pos);
         if phase == Phase::Spaces {
-            if ch.is_whitespace() {
-                continue;
-            }
-            // Fast path: an ASCII word with no quote or escape is a plain
-            // slice of the input.
-            let tail = &rest.as_bytes()[pos..];
-            let len = tail
-                .iter()
-                .position(
-                    |&b| matches!(b, b'\t'..=b'\r' | b' ' | b'\'' | b'"' | b'\\' | b'`' | 0x80..),
-                )
-                .unwrap_or(tail.len());
-            if tail
-                .get(len)
-                .is_none_or(|&b| matches!(b, b'\t'..=b'\r' | b' '))
-            {
-                words.push((None, pos, pos + len));
-                while chars.peek().is_some_and(|&(p, _)| p < pos + len) {
-                    chars.next();
-                }
+            if space {
+                pos += w;
                 continue;
             }
             phase = Phase::Word;
             start = pos;
         }
         if phase == Phase::Word {
-            if ch.is_whitespace() {
+            if space {
                 phase = Phase::Spaces;
-                if blank_ok || !word.is_empty() {
-                    words.push((Some(std::mem::take(&mut word)), start, pos));
+                if blank_ok || pos > start {
+                    words.push((start, pos));
                 }
                 blank_ok = false;
+                pos += w;
                 continue;
             }
-            if ch == '\'' || ch == '"' {
-                quote = ch;
+            if q != 0 {
+                quote = q;
                 blank_ok = true;
                 phase = Phase::Quote;
+                pos += w;
+                continue;
             }
-            if ch == escape {
-                match chars.next() {
-                    None => continue,
-                    Some((_, next)) => {
-                        word.push(ch);
-                        ch = next;
+            if is_esc {
+                if pos + w == b.len() {
+                    // A lone escape at the very end is dropped.
+                    if blank_ok || pos > start {
+                        words.push((start, pos));
                     }
+                    return words;
                 }
+                pos += w;
+                pos += at(pos).3;
+                continue;
             }
-            word.push(ch);
+            pos += w;
             continue;
         }
         // In quotes.
-        if ch == quote {
+        if q != 0 && q == quote {
             phase = Phase::Word;
+            pos += w;
+            continue;
         }
-        if ch == escape && quote != '\'' {
-            match chars.next() {
-                None => {
-                    phase = Phase::Word;
-                    continue;
-                }
-                Some((_, next)) => {
-                    word.push(ch);
-                    ch = next;
-                }
+        if is_esc && quote != b'\'' {
+            if pos + w == b.len() {
+                words.push((start, pos));
+                return words;
             }
+            pos += w;
+            pos += at(pos).3;
+            continue;
         }
-        word.push(ch);
+        pos += w;
+    }
+    if phase != Phase::Spaces && (blank_ok || pos > start) {
+        words.push((start, b.len()));
     }
     words
 }
@@ -754,11 +750,21 @@ mod tests {
 
     #[test]
     fn words_keep_quotes() {
-        let text = r#"a="b c" d\ e '' f"#;
-        let w: Vec<String> = parse_words(text, '\\')
-            .into_iter()
-            .map(|(w, a, b)| w.unwrap_or_else(|| text[a..b].to_string()))
-            .collect();
-        assert_eq!(w, [r#"a="b c""#, r"d\ e", "''", "f"]);
+        let words = |text: &str, esc| -> Vec<String> {
+            parse_words(text, esc)
+                .into_iter()
+                .map(|(a, b)| text[a..b].to_string())
+                .collect()
+        };
+        assert_eq!(
+            words(r#"a="b c" d\ e '' f"#, '\\'),
+            [r#"a="b c""#, r"d\ e", "''", "f"]
+        );
+        assert_eq!(words("a\\", '\\'), ["a"]);
+        assert_eq!(words("a= \\", '\\'), ["a="]);
+        assert_eq!(words("\"a \\", '\\'), ["\"a "]);
+        assert_eq!(words("x\u{a0}y\u{3000}z", '\\'), ["x", "y", "z"]);
+        assert_eq!(words("a`\" c", '`'), ["a`\"", "c"]);
+        assert_eq!(words("a`\"b\" c", '`'), ["a`\"b\" c"]);
     }
 }

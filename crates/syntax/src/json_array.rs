@@ -30,7 +30,7 @@ pub(crate) fn parse(text: &str) -> JsonArray {
         return JsonArray::Invalid;
     }
     p.i += 1;
-    let mut out = Vec::new();
+    let mut out = Vec::with_capacity(4);
     let mut all_strings = true;
     p.ws();
     if p.peek() == Some(b']') {

@@ -121,10 +121,10 @@ impl<'a> Parser<'a> {
     }
 
     fn run(mut self) -> Result<Dockerfile<Cow<'a, str>>, ParseError> {
-        // One instruction per two lines is a generous estimate; growing the
+        // Most lines are instructions in real files; growing the
         // vector (and copying it) costs more than the spare capacity.
         let lines = self.src.bytes().filter(|&b| b == b'\n').count();
-        let mut instructions = Vec::with_capacity(lines / 2 + 1);
+        let mut instructions = Vec::with_capacity(lines * 3 / 4 + 1);
         let mut directives = Vec::new();
         let mut warnings = Vec::new();
 
