@@ -197,7 +197,7 @@ pub const LOOP: &str = "Too many levels of symbolic links";
 /// A whole file system.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Fs {
-    nodes: BTreeMap<String, Node>,
+    nodes: Arc<BTreeMap<String, Node>>,
 }
 
 impl Default for Fs {
@@ -211,7 +211,14 @@ impl Fs {
     pub fn new() -> Fs {
         let mut nodes = BTreeMap::new();
         nodes.insert("/".to_string(), Node::dir(0o755));
-        Fs { nodes }
+        Fs {
+            nodes: Arc::new(nodes),
+        }
+    }
+
+    /// The entries for writing (copied first when shared with a clone).
+    fn map(&mut self) -> &mut BTreeMap<String, Node> {
+        Arc::make_mut(&mut self.nodes)
     }
 
     /// Number of entries, `/` included.
@@ -231,7 +238,7 @@ impl Fs {
 
     /// The node at exactly `path` (links not followed).
     pub fn get(&self, path: &str) -> Option<&Node> {
-        self.nodes.get(&paths::clean(&abs(path)))
+        self.nodes.get(key(path).as_ref())
     }
 
     /// Inserts (or replaces) a node, creating missing parent directories
@@ -241,7 +248,7 @@ impl Fs {
         let p = paths::clean(&abs(path));
         if p == "/" {
             if node.is_dir() {
-                self.nodes.insert(p, node);
+                self.map().insert(p, node);
             }
             return;
         }
@@ -249,7 +256,7 @@ impl Fs {
         if !node.is_dir() && self.nodes.get(&p).is_some_and(Node::is_dir) {
             self.remove_under(&p);
         }
-        self.nodes.insert(p, node);
+        self.map().insert(p, node);
     }
 
     fn ensure_parents(&mut self, p: &str) {
@@ -261,7 +268,7 @@ impl Fs {
             Some(n) if n.is_dir() => {}
             _ => {
                 self.ensure_parents(&parent);
-                self.nodes.insert(parent, Node::dir(0o755));
+                self.map().insert(parent, Node::dir(0o755));
             }
         }
     }
@@ -280,7 +287,7 @@ impl Fs {
             .collect();
         for k in keys {
             if k != "/" {
-                self.nodes.remove(&k);
+                self.map().remove(&k);
             }
         }
     }
@@ -289,6 +296,31 @@ impl Fs {
     /// `follow_last`), the way the kernel does inside a container: an
     /// absolute link target starts again from `/`. The result may not exist.
     pub fn resolve(&self, path: &str, follow_last: bool) -> Result<String, FsError> {
+        // Fast path: no link on the way, nothing to resolve.
+        let k = key(path);
+        let kp: &str = k.as_ref();
+        let mut simple = true;
+        for (i, b) in kp.bytes().enumerate().skip(1) {
+            if b == b'/' {
+                match self.nodes.get(&kp[..i]) {
+                    Some(n) if n.is_dir() => {}
+                    None => break,
+                    Some(_) => {
+                        simple = false;
+                        break;
+                    }
+                }
+            }
+        }
+        if simple {
+            let last_is_link = matches!(
+                self.nodes.get(kp).map(|n| &n.kind),
+                Some(NodeKind::Symlink(_))
+            );
+            if !(follow_last && last_is_link) {
+                return Ok(k.into_owned());
+            }
+        }
         let mut pending: Vec<String> = paths::clean(&abs(path))
             .split('/')
             .filter(|s| !s.is_empty())
@@ -384,7 +416,7 @@ impl Fs {
                     })
                 }
                 None => {
-                    self.nodes
+                    self.map()
                         .insert(cur.clone(), Node::dir(mode).owned(uid, gid));
                 }
             }
@@ -402,7 +434,7 @@ impl Fs {
             });
         }
         self.check_parent(path, &target)?;
-        self.nodes.insert(target, Node::dir(mode).owned(uid, gid));
+        self.map().insert(target, Node::dir(mode).owned(uid, gid));
         Ok(())
     }
 
@@ -439,7 +471,11 @@ impl Fs {
                 reason: IS_DIR,
             }),
             Some(n) => {
-                let mut content = if append { n.content().to_vec() } else { Vec::new() };
+                let mut content = if append {
+                    n.content().to_vec()
+                } else {
+                    Vec::new()
+                };
                 content.extend_from_slice(data);
                 let node = Node {
                     mode: n.mode,
@@ -447,12 +483,12 @@ impl Fs {
                     gid: n.gid,
                     ..Node::file(content, 0)
                 };
-                self.nodes.insert(target, node);
+                self.map().insert(target, node);
                 Ok(())
             }
             None => {
                 self.check_parent(path, &target)?;
-                self.nodes
+                self.map()
                     .insert(target, Node::file(data.to_vec(), mode).owned(uid, gid));
                 Ok(())
             }
@@ -489,14 +525,18 @@ impl Fs {
             }
             self.remove_under(&target);
         }
-        self.nodes.remove(&target);
+        self.map().remove(&target);
         Ok(())
     }
 
     /// The direct children of directory `dir` (exact path), sorted.
     pub fn children(&self, dir: &str) -> Vec<(String, &Node)> {
         let d = paths::clean(&abs(dir));
-        let prefix = if d == "/" { "/".to_string() } else { format!("{d}/") };
+        let prefix = if d == "/" {
+            "/".to_string()
+        } else {
+            format!("{d}/")
+        };
         self.nodes
             .range(prefix.clone()..)
             .take_while(|(k, _)| k.starts_with(&prefix))
@@ -512,7 +552,11 @@ impl Fs {
     /// to `dir`, sorted.
     pub fn descendants(&self, dir: &str) -> Vec<(String, &Node)> {
         let d = paths::clean(&abs(dir));
-        let prefix = if d == "/" { "/".to_string() } else { format!("{d}/") };
+        let prefix = if d == "/" {
+            "/".to_string()
+        } else {
+            format!("{d}/")
+        };
         self.nodes
             .range(prefix.clone()..)
             .take_while(|(k, _)| k.starts_with(&prefix))
@@ -534,7 +578,7 @@ impl Fs {
         if node.is_dir() {
             for (rel, n) in from.descendants(&src) {
                 let p = paths::join(&[&dst, &rel]);
-                self.nodes.insert(p, n.clone());
+                self.map().insert(p, n.clone());
             }
         }
     }
@@ -552,7 +596,9 @@ impl Fs {
         self.check_parent(dst, &d)?;
         let snapshot = self.clone();
         self.remove(&s, true)?;
-        if self.nodes.get(&d).is_some_and(Node::is_dir) && !snapshot.get(&s).is_some_and(Node::is_dir) {
+        if self.nodes.get(&d).is_some_and(Node::is_dir)
+            && !snapshot.get(&s).is_some_and(Node::is_dir)
+        {
             return Err(FsError {
                 path: dst.to_string(),
                 reason: IS_DIR,
@@ -568,7 +614,7 @@ impl Fs {
     /// Sets permission bits at `path` (following links).
     pub fn chmod(&mut self, path: &str, mode: u32) -> Result<(), FsError> {
         let p = self.resolve(path, true)?;
-        match self.nodes.get_mut(&p) {
+        match self.map().get_mut(&p) {
             Some(n) => {
                 n.mode = mode;
                 Ok(())
@@ -583,7 +629,7 @@ impl Fs {
     /// Sets the owner at `path` (following links).
     pub fn chown(&mut self, path: &str, uid: u32, gid: u32) -> Result<(), FsError> {
         let p = self.resolve(path, true)?;
-        match self.nodes.get_mut(&p) {
+        match self.map().get_mut(&p) {
             Some(n) => {
                 n.uid = uid;
                 n.gid = gid;
@@ -620,6 +666,9 @@ impl Fs {
 
     /// What changed from `base` to `self`, as a layer holds it.
     pub fn diff(&self, base: &Fs) -> LayerDiff {
+        if Arc::ptr_eq(&self.nodes, &base.nodes) {
+            return LayerDiff::default();
+        }
         let mut changes = Vec::new();
         let mut old = base.nodes.iter().peekable();
         let mut new = self.nodes.iter().peekable();
@@ -628,7 +677,9 @@ impl Fs {
             match (old.peek(), new.peek()) {
                 (None, None) => break,
                 (Some((op, _)), Some((np, _))) if op == np => {
-                    let (p, o) = old.next().map_or((String::new(), None), |(p, n)| (p.clone(), Some(n)));
+                    let (p, o) = old
+                        .next()
+                        .map_or((String::new(), None), |(p, n)| (p.clone(), Some(n)));
                     let n = new.next().map(|(_, n)| n);
                     if let (Some(o), Some(n)) = (o, n) {
                         if o != n && p != "/" {
@@ -680,6 +731,15 @@ fn abs(p: &str) -> String {
         p.to_string()
     } else {
         format!("/{p}")
+    }
+}
+
+/// The map key of `p`: absolute and clean, borrowed when it already is.
+fn key(p: &str) -> std::borrow::Cow<'_, str> {
+    if p.starts_with('/') && paths::is_clean(p) {
+        std::borrow::Cow::Borrowed(p)
+    } else {
+        std::borrow::Cow::Owned(paths::clean(&abs(p)))
     }
 }
 
@@ -759,9 +819,11 @@ mod tests {
         let mut fs = Fs::new();
         assert!(fs.write_file("/out/a", b"x", false, 0o644, 0, 0).is_err());
         fs.mkdir_all("/out", 0o755, 0, 0).unwrap_or_default();
-        fs.write_file("/out/a", b"hello\n", false, 0o644, 0, 0).unwrap_or_default();
+        fs.write_file("/out/a", b"hello\n", false, 0o644, 0, 0)
+            .unwrap_or_default();
         assert_eq!(fs.read("/out/a").unwrap_or_default(), b"hello\n");
-        fs.write_file("/out/a", b"more\n", true, 0o600, 0, 0).unwrap_or_default();
+        fs.write_file("/out/a", b"more\n", true, 0o600, 0, 0)
+            .unwrap_or_default();
         assert_eq!(fs.read("/out/a").unwrap_or_default(), b"hello\nmore\n");
         assert_eq!(fs.get("/out/a").map(|n| n.mode), Some(0o644));
         assert!(fs.remove("/out", false).is_err());
@@ -775,7 +837,10 @@ mod tests {
         fs.put("/bin/busybox", Node::file("bb", 0o755));
         fs.put("/bin/sh", Node::symlink("busybox"));
         fs.put("/usr/bin/env", Node::symlink("/bin/busybox"));
-        assert_eq!(fs.resolve("/bin/sh", true).unwrap_or_default(), "/bin/busybox");
+        assert_eq!(
+            fs.resolve("/bin/sh", true).unwrap_or_default(),
+            "/bin/busybox"
+        );
         assert_eq!(fs.read("/usr/bin/env").unwrap_or_default(), b"bb");
     }
 
@@ -802,7 +867,10 @@ mod tests {
         assert_eq!(d.size(), 5);
         assert_eq!(d.hidden_bytes(), 1000);
         assert_eq!(
-            d.changes.iter().filter(|c| matches!(c, Change::Deleted(..))).count(),
+            d.changes
+                .iter()
+                .filter(|c| matches!(c, Change::Deleted(..)))
+                .count(),
             1
         );
         assert_eq!(Node::file("", 0o755).mode_string(), "-rwxr-xr-x");

@@ -33,7 +33,10 @@ pub(crate) enum Tok {
     /// One character except `/` (`?`).
     Quest,
     /// One character in (or, negated, not in) the ranges.
-    Class { negated: bool, ranges: Vec<(char, char)> },
+    Class {
+        negated: bool,
+        ranges: Vec<(char, char)>,
+    },
     /// Any run of characters except a newline (regexp `.*`).
     AnyTail,
     /// Nothing, or any run of characters ending with `/` (regexp `(.*/)?`,

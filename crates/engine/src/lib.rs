@@ -4,17 +4,25 @@
 //! function over plain data, so the CLI and the browser show the same build.
 
 pub mod image;
+pub mod image_store;
+pub mod layer;
 pub mod args;
+pub mod build;
+pub mod cache;
 pub mod catalog;
 pub mod context;
 pub mod copy;
 pub mod digest;
+pub mod docker;
 pub mod dockerignore;
 pub mod filesystem;
 pub mod glob;
 pub mod instructions;
+pub mod limits;
 pub mod paths;
 pub mod shell;
+pub mod state;
 pub mod tools;
 pub mod lint;
 pub mod run;
+pub mod exercise;

@@ -9,6 +9,9 @@ pub fn clean(p: &str) -> String {
     if p.is_empty() {
         return ".".to_string();
     }
+    if is_clean(p) {
+        return p.to_string();
+    }
     let rooted = p.starts_with('/');
     let mut parts: Vec<&str> = Vec::new();
     for part in p.split('/') {
@@ -30,6 +33,19 @@ pub fn clean(p: &str) -> String {
         (false, true) => ".".to_string(),
         (false, false) => body,
     }
+}
+
+/// True when `p` is already what [`clean`] would return.
+pub fn is_clean(p: &str) -> bool {
+    if p == "/" || p == "." {
+        return true;
+    }
+    if p.is_empty() || p.ends_with('/') {
+        return false;
+    }
+    let body = p.strip_prefix('/').unwrap_or(p);
+    body.split('/')
+        .all(|seg| !seg.is_empty() && seg != "." && seg != "..")
 }
 
 /// Go's `path.Join`: the non-empty elements joined with `/`, then cleaned
@@ -111,8 +127,7 @@ pub fn is_within(path: &str, prefix: &str) -> bool {
     if prefix == "/" {
         return true;
     }
-    path == prefix
-        || (path.starts_with(prefix) && path.as_bytes().get(prefix.len()) == Some(&b'/'))
+    path == prefix || (path.starts_with(prefix) && path.as_bytes().get(prefix.len()) == Some(&b'/'))
 }
 
 #[cfg(test)]
@@ -135,6 +150,8 @@ mod tests {
             assert_eq!(clean(i), o, "{i}");
         }
         assert_eq!(join(&["/", "a", "", "b/"]), "/a/b");
+        assert!(is_clean("/a/b") && is_clean("a") && is_clean("/"));
+        assert!(!is_clean("/a/") && !is_clean("a//b") && !is_clean("/a/../b") && !is_clean(""));
         assert_eq!(dir("/a/b"), "/a");
         assert_eq!(dir("a"), ".");
         assert_eq!(base("/a/b/"), "b");
@@ -143,7 +160,10 @@ mod tests {
 
     #[test]
     fn normalize_keeps_directory_slashes() {
-        assert_eq!(normalize("/source", "aspnetapp/", true), "/source/aspnetapp/");
+        assert_eq!(
+            normalize("/source", "aspnetapp/", true),
+            "/source/aspnetapp/"
+        );
         assert_eq!(normalize("/app", "./", true), "/app/");
         assert_eq!(normalize("/app", "x", true), "/app/x");
         assert_eq!(normalize("/", "/w/", false), "/w/");

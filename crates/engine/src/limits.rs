@@ -1,0 +1,393 @@
+//! Limits on untrusted input, with clear errors instead of crashes, hangs
+//! or unbounded memory: the Dockerfile, the `.dockerignore`, the build
+//! context and the archives it is loaded from.
+//!
+//! Where BuildKit (or the kernel, or Go's standard library under it) has a
+//! limit, the constant is that limit and its error message is BuildKit's.
+//! Where BuildKit has none (it runs on a server with a disk), the constant
+//! is LayerLab's own budget for a playground that rebuilds on every
+//! keystroke inside a browser tab; each says so.
+//!
+//! Everything here is pure: constants, check functions and a running
+//! [`ArchiveBudget`] for archive import. The callers (parser front ends,
+//! context import, COPY source resolution) decide where to call them.
+
+use std::fmt;
+
+/// Dockerfile and `.dockerignore` maximum size: BuildKit's Dockerfile
+/// frontend refuses to load larger files (`frontend/dockerui/readfile.go`,
+/// `maxFileSize = defaults.DefaultMaxRecvMsgSize`, containerd's default
+/// gRPC message size, 16 MiB).
+pub const MAX_DOCKERFILE_BYTES: usize = 16 << 20;
+
+/// Longest Dockerfile line, newline excluded: BuildKit's parser reads lines
+/// with a `bufio.Scanner` (`bufio.MaxScanTokenSize - 1`); the same value as
+/// `layerlab_syntax::MAX_LINE_LENGTH`, which the parser enforces with
+/// BuildKit's message.
+pub const MAX_LINE_BYTES: usize = 64 * 1024 - 1;
+
+/// Longest `.dockerignore` line: `ignorefile.ReadAll` also scans lines with
+/// a default `bufio.Scanner` (`bufio.Scanner: token too long` beyond it).
+pub const MAX_DOCKERIGNORE_LINE_BYTES: usize = 64 * 1024 - 1;
+
+/// Most instructions in one Dockerfile. BuildKit has no such limit; this is
+/// LayerLab's budget, well above any real file (the benchmark's 50,000-line
+/// file has about 33,000) and low enough that a build plan stays
+/// interactive.
+pub const MAX_INSTRUCTIONS: usize = 50_000;
+
+/// Most bytes of file content in a build context. LayerLab's budget (a
+/// browser tab holds the whole context in memory; BuildKit streams it).
+pub const MAX_CONTEXT_BYTES: u64 = 256 << 20;
+
+/// Most files (and directories and links) in a build context. LayerLab's
+/// budget.
+pub const MAX_CONTEXT_FILES: usize = 100_000;
+
+/// Most entries in a context archive, bookkeeping entries (PAX headers, GNU
+/// long names) included. LayerLab's budget: twice [`MAX_CONTEXT_FILES`],
+/// so that every file can carry a PAX header.
+pub const MAX_TAR_ENTRIES: usize = 2 * MAX_CONTEXT_FILES;
+
+/// Most bytes a `.tar.gz` context may decompress to (against gzip bombs:
+/// deflate reaches about 1:1000). LayerLab's budget: the context budget
+/// plus room for tar headers and padding.
+pub const MAX_DECOMPRESSED_BYTES: u64 = MAX_CONTEXT_BYTES + (64 << 20);
+
+/// Most components in one context path (`a/b/c` has 3). LayerLab's budget;
+/// Linux's `PATH_MAX` ([`MAX_PATH_BYTES`]) bounds it at 2,048 anyway.
+pub const MAX_PATH_DEPTH: usize = 256;
+
+/// Longest path in bytes: Linux's `PATH_MAX` (4096, the terminating NUL
+/// included, so 4095 usable bytes).
+pub const MAX_PATH_BYTES: usize = 4095;
+
+/// Longest single path component in bytes: Linux's `NAME_MAX`.
+pub const MAX_NAME_BYTES: usize = 255;
+
+/// Symbolic links followed while resolving one path inside a container
+/// (`RUN`, `docker exec`): Linux's limit (`MAXSYMLINKS`, `ELOOP`, "Too many
+/// levels of symbolic links"), which `filesystem::Fs::resolve` applies.
+pub const MAX_SYMLINK_HOPS: usize = 40;
+
+/// Symbolic links followed while resolving a COPY/ADD source or
+/// destination inside a root: BuildKit resolves those with containerd's
+/// `continuity/fs.RootPath`, which gives up after 255 links ("too many
+/// links").
+pub const MAX_SYMLINK_HOPS_SCOPED: usize = 255;
+
+/// Which limit an input broke.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Limit {
+    /// [`MAX_DOCKERFILE_BYTES`].
+    DockerfileBytes,
+    /// [`MAX_LINE_BYTES`].
+    LineBytes,
+    /// [`MAX_DOCKERIGNORE_LINE_BYTES`].
+    DockerignoreLineBytes,
+    /// [`MAX_INSTRUCTIONS`].
+    Instructions,
+    /// [`MAX_CONTEXT_BYTES`].
+    ContextBytes,
+    /// [`MAX_CONTEXT_FILES`].
+    ContextFiles,
+    /// [`MAX_TAR_ENTRIES`].
+    TarEntries,
+    /// [`MAX_DECOMPRESSED_BYTES`].
+    DecompressedBytes,
+    /// [`MAX_PATH_DEPTH`].
+    PathDepth,
+    /// [`MAX_PATH_BYTES`].
+    PathBytes,
+    /// [`MAX_NAME_BYTES`].
+    NameBytes,
+    /// [`MAX_SYMLINK_HOPS`] or [`MAX_SYMLINK_HOPS_SCOPED`].
+    SymlinkHops,
+}
+
+impl Limit {
+    /// The limit's value.
+    pub fn max(self) -> u64 {
+        match self {
+            Limit::DockerfileBytes => MAX_DOCKERFILE_BYTES as u64,
+            Limit::LineBytes => MAX_LINE_BYTES as u64,
+            Limit::DockerignoreLineBytes => MAX_DOCKERIGNORE_LINE_BYTES as u64,
+            Limit::Instructions => MAX_INSTRUCTIONS as u64,
+            Limit::ContextBytes => MAX_CONTEXT_BYTES,
+            Limit::ContextFiles => MAX_CONTEXT_FILES as u64,
+            Limit::TarEntries => MAX_TAR_ENTRIES as u64,
+            Limit::DecompressedBytes => MAX_DECOMPRESSED_BYTES,
+            Limit::PathDepth => MAX_PATH_DEPTH as u64,
+            Limit::PathBytes => MAX_PATH_BYTES as u64,
+            Limit::NameBytes => MAX_NAME_BYTES as u64,
+            Limit::SymlinkHops => MAX_SYMLINK_HOPS_SCOPED as u64,
+        }
+    }
+}
+
+/// An input over a limit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LimitError {
+    /// Which limit.
+    pub limit: Limit,
+    /// The limit's value.
+    pub max: u64,
+    /// What the input has (for streams: the first value past the limit).
+    pub actual: u64,
+    /// The message to show, BuildKit's where BuildKit has the limit.
+    pub message: String,
+}
+
+impl fmt::Display for LimitError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for LimitError {}
+
+/// `Err` when `actual` is past `max`; the message is only built then.
+fn over(
+    limit: Limit,
+    max: u64,
+    actual: u64,
+    message: impl FnOnce() -> String,
+) -> Result<(), LimitError> {
+    if actual > max {
+        Err(LimitError {
+            limit,
+            max,
+            actual,
+            message: message(),
+        })
+    } else {
+        Ok(())
+    }
+}
+
+/// A Dockerfile (or `.dockerignore`) named `name` of `len` bytes, with
+/// BuildKit's message: `Dockerfile exceeds maximum allowed size of
+/// 16777216 bytes`.
+pub fn check_file_size(name: &str, len: usize) -> Result<(), LimitError> {
+    over(
+        Limit::DockerfileBytes,
+        MAX_DOCKERFILE_BYTES as u64,
+        len as u64,
+        || format!("{name} exceeds maximum allowed size of {MAX_DOCKERFILE_BYTES} bytes"),
+    )
+}
+
+/// The longest line of `text` (newline and a `\r` before it excluded), with
+/// its 1-based number; `(0, 0)` for empty text.
+pub fn longest_line(text: &str) -> (usize, usize) {
+    let mut best = (0, 0);
+    for (i, line) in text.split('\n').enumerate() {
+        let len = line.strip_suffix('\r').unwrap_or(line).len();
+        if len > best.0 {
+            best = (len, i + 1);
+        }
+    }
+    best
+}
+
+/// Every Dockerfile line within [`MAX_LINE_BYTES`], with BuildKit's
+/// message (`dockerfile line greater than max allowed size of 65535`).
+/// The parser already applies it; this is for front ends that want to
+/// refuse a file before parsing it.
+pub fn check_line_length(text: &str) -> Result<(), LimitError> {
+    let (len, _) = longest_line(text);
+    over(Limit::LineBytes, MAX_LINE_BYTES as u64, len as u64, || {
+        format!("dockerfile line greater than max allowed size of {MAX_LINE_BYTES}")
+    })
+}
+
+/// Every `.dockerignore` line within [`MAX_DOCKERIGNORE_LINE_BYTES`], with
+/// the message BuildKit gives (`failed parsing .dockerignore:
+/// bufio.Scanner: token too long`).
+pub fn check_dockerignore_lines(name: &str, text: &str) -> Result<(), LimitError> {
+    let (len, _) = longest_line(text);
+    over(
+        Limit::DockerignoreLineBytes,
+        MAX_DOCKERIGNORE_LINE_BYTES as u64,
+        len as u64,
+        || format!("failed parsing {name}: bufio.Scanner: token too long"),
+    )
+}
+
+/// A parsed Dockerfile's instruction count within [`MAX_INSTRUCTIONS`].
+pub fn check_instruction_count(count: usize) -> Result<(), LimitError> {
+    over(
+        Limit::Instructions,
+        MAX_INSTRUCTIONS as u64,
+        count as u64,
+        || {
+            format!(
+            "the Dockerfile has {count} instructions; the playground builds at most {MAX_INSTRUCTIONS}"
+        )
+        },
+    )
+}
+
+/// A build context of `files` entries and `bytes` bytes of content within
+/// [`MAX_CONTEXT_FILES`] and [`MAX_CONTEXT_BYTES`].
+pub fn check_context(files: usize, bytes: u64) -> Result<(), LimitError> {
+    over(
+        Limit::ContextFiles,
+        MAX_CONTEXT_FILES as u64,
+        files as u64,
+        || {
+            format!(
+            "the build context has {files} entries; the playground loads at most {MAX_CONTEXT_FILES}"
+        )
+        },
+    )?;
+    over(Limit::ContextBytes, MAX_CONTEXT_BYTES, bytes, || {
+        format!(
+            "the build context holds {bytes} bytes; the playground loads at most {MAX_CONTEXT_BYTES}"
+        )
+    })
+}
+
+/// A path (as written in an archive or an edit, `/`-separated; empty, `.`
+/// parts ignored) within [`MAX_PATH_BYTES`], [`MAX_NAME_BYTES`] per
+/// component and [`MAX_PATH_DEPTH`] components.
+pub fn check_path(path: &str) -> Result<(), LimitError> {
+    over(
+        Limit::PathBytes,
+        MAX_PATH_BYTES as u64,
+        path.len() as u64,
+        || {
+            format!(
+                "path {:?}... is {} bytes long; at most {MAX_PATH_BYTES} are allowed",
+                prefix(path),
+                path.len()
+            )
+        },
+    )?;
+    let mut depth = 0usize;
+    for part in path.split('/').filter(|p| !p.is_empty() && *p != ".") {
+        over(
+            Limit::NameBytes,
+            MAX_NAME_BYTES as u64,
+            part.len() as u64,
+            || {
+                format!(
+                    "path {:?}... has a {}-byte name; at most {MAX_NAME_BYTES} are allowed",
+                    prefix(path),
+                    part.len()
+                )
+            },
+        )?;
+        depth += 1;
+    }
+    over(
+        Limit::PathDepth,
+        MAX_PATH_DEPTH as u64,
+        depth as u64,
+        || {
+            format!(
+                "path {:?}... is {depth} directories deep; at most {MAX_PATH_DEPTH} are allowed",
+                prefix(path)
+            )
+        },
+    )
+}
+
+/// The first 40 bytes of `path` (on a character boundary), for messages.
+fn prefix(path: &str) -> &str {
+    let mut end = path.len().min(40);
+    while !path.is_char_boundary(end) {
+        end -= 1;
+    }
+    &path[..end]
+}
+
+/// `hops` symbolic links followed so far within `max` (use
+/// [`MAX_SYMLINK_HOPS`] inside a container, [`MAX_SYMLINK_HOPS_SCOPED`] for
+/// BuildKit's COPY path resolution), with the kernel's message.
+pub fn check_symlink_hops(path: &str, hops: usize, max: usize) -> Result<(), LimitError> {
+    over(Limit::SymlinkHops, max as u64, hops as u64, || {
+        format!("{path}: Too many levels of symbolic links")
+    })
+}
+
+/// A running budget for one archive import: call [`ArchiveBudget::entry`]
+/// for every tar entry before acting on it and
+/// [`ArchiveBudget::decompressed`] as decompressed bytes arrive (or once,
+/// on the total read through a reader capped at
+/// `MAX_DECOMPRESSED_BYTES + 1`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ArchiveBudget {
+    /// Entries seen, bookkeeping entries included.
+    pub entries: usize,
+    /// Regular-file content bytes seen.
+    pub content_bytes: u64,
+    /// Decompressed bytes seen.
+    pub decompressed_bytes: u64,
+}
+
+impl ArchiveBudget {
+    /// An empty budget.
+    pub fn new() -> ArchiveBudget {
+        ArchiveBudget::default()
+    }
+
+    /// One more entry named `path` carrying `size` content bytes: checks
+    /// the entry count, the path and the context byte budget.
+    pub fn entry(&mut self, path: &str, size: u64) -> Result<(), LimitError> {
+        self.entries += 1;
+        over(
+            Limit::TarEntries,
+            MAX_TAR_ENTRIES as u64,
+            self.entries as u64,
+            || format!("the archive has more than {MAX_TAR_ENTRIES} entries"),
+        )?;
+        check_path(path)?;
+        self.content_bytes = self.content_bytes.saturating_add(size);
+        over(
+            Limit::ContextBytes,
+            MAX_CONTEXT_BYTES,
+            self.content_bytes,
+            || format!("the archive's files hold more than {MAX_CONTEXT_BYTES} bytes"),
+        )
+    }
+
+    /// `n` more decompressed bytes.
+    pub fn decompressed(&mut self, n: u64) -> Result<(), LimitError> {
+        self.decompressed_bytes = self.decompressed_bytes.saturating_add(n);
+        over(
+            Limit::DecompressedBytes,
+            MAX_DECOMPRESSED_BYTES,
+            self.decompressed_bytes,
+            || {
+                format!(
+                "the archive decompresses to more than {MAX_DECOMPRESSED_BYTES} bytes (a gzip bomb?)"
+            )
+            },
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn messages_and_bounds() {
+        assert!(check_file_size("Dockerfile", MAX_DOCKERFILE_BYTES).is_ok());
+        assert_eq!(
+            check_file_size("Dockerfile", MAX_DOCKERFILE_BYTES + 1).map_err(|e| e.message),
+            Err("Dockerfile exceeds maximum allowed size of 16777216 bytes".to_string())
+        );
+        assert_eq!(longest_line("a\nbbb\r\ncc"), (3, 2));
+        assert!(check_line_length(&"x".repeat(MAX_LINE_BYTES)).is_ok());
+        assert!(check_line_length(&"x".repeat(MAX_LINE_BYTES + 1)).is_err());
+        assert!(check_path("a/./b//c").is_ok());
+        assert!(check_path(&"a/".repeat(MAX_PATH_DEPTH + 1)).is_err());
+        assert!(check_path(&"é".repeat(200)).is_err());
+        let mut b = ArchiveBudget::new();
+        assert!(b.entry("a", 10).is_ok());
+        assert!(b.decompressed(MAX_DECOMPRESSED_BYTES).is_ok());
+        assert!(b.decompressed(1).is_err());
+    }
+}

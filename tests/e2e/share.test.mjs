@@ -1,0 +1,175 @@
+// Share links, embed mode and archive import: a link made by the Share button
+// reproduces the project and the view in a fresh browser; `?embed=1` shows the
+// editor and one view; a .tar.gz picked in the file dialog becomes the project;
+// a project too large for a link gets a clear message instead.
+
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdir } from 'node:fs/promises';
+import { gzipSync } from 'node:zlib';
+import { ARTIFACTS, isLocal, launchBrowser, requireDist, serveStatic } from './support.mjs';
+import { editorText, shot, typeInEditor, waitFor } from './ui.mjs';
+
+let server;
+let browser;
+let link;
+
+before(async () => {
+  await requireDist();
+  server = await serveStatic();
+  browser = await launchBrowser();
+  await mkdir(ARTIFACTS, { recursive: true });
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+/** A ustar archive of `files` ({ path: text }), as `tar czf` would make. */
+function tarGz(files) {
+  const blocks = [];
+  for (const [name, text] of Object.entries(files)) {
+    const body = Buffer.from(text);
+    const header = Buffer.alloc(512);
+    header.write(name, 0);
+    header.write('0000644\0', 100);
+    header.write('0000000\0', 108);
+    header.write('0000000\0', 116);
+    header.write(body.length.toString(8).padStart(11, '0') + '\0', 124);
+    header.write('00000000000\0', 136);
+    header.write('        ', 148);
+    header.write('0', 156);
+    header.write('ustar\0', 257);
+    header.write('00', 263);
+    let sum = 0;
+    for (const b of header) sum += b;
+    header.write(sum.toString(8).padStart(6, '0') + '\0 ', 148);
+    blocks.push(header, body, Buffer.alloc((512 - (body.length % 512)) % 512));
+  }
+  blocks.push(Buffer.alloc(1024));
+  return gzipSync(Buffer.concat(blocks));
+}
+
+test('a share link reproduces the files, the run line and the view', async (t) => {
+  const { page } = browser;
+  await page.goto(server.url);
+  await waitFor(page, () => document.querySelector('.summary .mode')?.textContent === 'Built');
+  await typeInEditor(page, 'LABEL shared="yes"\n');
+  await page.getByRole('tab', { name: 'Run' }).click();
+  await page.getByLabel('docker run command line').fill('docker run --rm -p 5000:80 aspnetapp');
+  await page.getByRole('button', { name: 'Share' }).click();
+  const field = page.getByLabel('Share link');
+  await field.waitFor();
+  link = await field.inputValue();
+  assert.match(link, /^http:\/\/127\.0\.0\.1:\d+\/#v1:[A-Za-z0-9_-]+$/);
+  assert.match(await page.locator('.dialog').textContent(), /format v1/);
+  assert.match(await page.getByLabel('Embed snippet').inputValue(), /<iframe src="[^"]*\?embed=1&amp;view=run#v1:|<iframe src="[^"]*\?embed=1&view=run#v1:/);
+  await shot(page, t, 'share-dialog.png');
+  await page.keyboard.press('Escape');
+  await waitFor(page, () => document.querySelector('.dialog') === null);
+
+  // A fresh browser (empty storage) opens the link.
+  const other = await launchBrowser();
+  try {
+    await other.page.goto(link);
+    await waitFor(other.page, () => document.querySelector('.cm-host')?.layerlabEditor?.text().length > 0);
+    assert.ok((await editorText(other.page)).endsWith('LABEL shared="yes"\n'));
+    assert.equal(await other.page.getByLabel('docker run command line').inputValue(), 'docker run --rm -p 5000:80 aspnetapp');
+    await other.page.locator('.warning-box').waitFor();
+    // The fragment is dropped once loaded: local storage keeps later edits.
+    await waitFor(other.page, () => location.hash === '');
+    await shot(other.page, t, 'share-opened.png');
+    assert.deepEqual(other.errors, []);
+    assert.deepEqual(other.requests.filter((u) => !isLocal(u)), []);
+  } finally {
+    await other.close();
+  }
+});
+
+test('a damaged link says so and shows the default sample', async (t) => {
+  const other = await launchBrowser();
+  try {
+    await other.page.goto(`${server.url}#v1:AAAA`);
+    await other.page.locator('.notice.error').waitFor();
+    assert.match(await other.page.locator('.notice.error').textContent(), /could not be opened.*damaged/);
+    assert.ok((await editorText(other.page)).includes('RUN dotnet restore'));
+    await other.page.goto(`${server.url}#v7:AAAA`);
+    await other.page.reload();
+    await other.page.locator('.notice.error').waitFor();
+    assert.match(await other.page.locator('.notice.error').textContent(), /another version of LayerLab/);
+  } finally {
+    await other.close();
+  }
+});
+
+test('embed mode shows the editor and one view, sized for an iframe', async (t) => {
+  const frag = link.slice(link.indexOf('#'));
+  const other = await launchBrowser({ viewport: { width: 900, height: 480 } });
+  try {
+    await other.page.goto(`${server.url}?embed=1&view=run${frag}`);
+    await other.page.locator('.run-view').waitFor();
+    assert.equal(await other.page.locator('.files').count(), 0, 'no file tree');
+    assert.equal(await other.page.locator('.statusbar').count(), 0, 'no status bar');
+    assert.ok(await other.page.getByRole('link', { name: /Open in LayerLab/ }).isVisible());
+    assert.ok((await editorText(other.page)).includes('LABEL shared="yes"'));
+    // Embedding never writes the learner's own storage, nor drops the fragment.
+    assert.equal(await other.page.evaluate(() => localStorage.getItem('layerlab.project')), null);
+    assert.ok(await other.page.evaluate(() => location.hash.startsWith('#v1:')));
+    await shot(other.page, t, 'embed.png');
+  } finally {
+    await other.close();
+  }
+});
+
+test('importing a .tar.gz replaces the project', async (t) => {
+  const { page } = browser;
+  const archive = tarGz({
+    'hello/Dockerfile': 'FROM alpine:3.20\nCOPY hello.sh /usr/local/bin/\nCMD ["hello.sh"]\n',
+    'hello/hello.sh': '#!/bin/sh\necho hello\n',
+  });
+  await page.getByLabel('Import a .tar or .tar.gz build context').setInputFiles({
+    name: 'hello.tar.gz',
+    mimeType: 'application/gzip',
+    buffer: archive,
+  });
+  await waitFor(page, () => document.querySelector('.cm-host')?.layerlabEditor?.text().startsWith('FROM alpine:3.20'));
+  await page.getByRole('tab', { name: 'Build' }).click();
+  await waitFor(page, () => document.querySelector('.summary .mode')?.textContent === 'Built');
+  assert.ok(await page.getByRole('button', { name: 'hello.sh', exact: true }).isVisible());
+  assert.ok(await page.getByText('$ docker build -t hello .').isVisible());
+  assert.match(await page.locator('.notice').textContent(), /Imported hello\.tar\.gz: 2 files/);
+  await shot(page, t, 'import.png');
+});
+
+test('a project too large for a link gets a clear message', async (t) => {
+  const { page } = browser;
+  // Incompressible text, added as a file through the editor.
+  await page.evaluate(() => {
+    let x = 1;
+    let s = '';
+    for (let i = 0; i < 60000; i++) {
+      x = (x * 1103515245 + 12345) % 2147483648;
+      s += String.fromCharCode(97 + (x % 26));
+    }
+    window.bigText = s;
+  });
+  await page.getByRole('button', { name: 'New file' }).click();
+  await page.getByLabel('New file path').fill('big.txt');
+  await page.getByLabel('New file path').press('Enter');
+  await waitFor(page, () => document.querySelector('.editor-pane .pane-title .path')?.textContent === 'big.txt');
+  await page.evaluate(() => {
+    const v = document.querySelector('.cm-host').layerlabEditor.view;
+    v.dispatch({ changes: { from: 0, insert: window.bigText } });
+  });
+  await page.getByRole('button', { name: 'Share' }).click();
+  await page.locator('.dialog .error-box').waitFor();
+  assert.match(await page.locator('.dialog .error-box').textContent(), /too large for a share link.*limited to 16 KB/);
+  await shot(page, t, 'share-too-large.png');
+  await page.keyboard.press('Escape');
+});
+
+test('no errors and no request outside 127.0.0.1', () => {
+  assert.deepEqual(browser.errors, []);
+  assert.deepEqual(browser.requests.filter((u) => !isLocal(u)), []);
+});

@@ -1,0 +1,1347 @@
+//! The bridge between the page and the engine: every Docker answer the
+//! playground shows comes from here, and here only from
+//! `layerlab-syntax` and `layerlab-engine`. It turns the engine's results
+//! into view models (plain data the components render) and holds the
+//! engine state that outlives one build (the cache and the image store).
+//!
+//! Nothing here decides what Docker would do; it asks the engine and
+//! arranges the answer for the eye (grouping steps by stage, sizes as
+//! text, percentages for bars, UTF-16 columns for the editor).
+
+use std::collections::{BTreeMap, BTreeSet};
+use layerlab_engine::build::{self, BuildReport, BuiltImage, Step};
+use layerlab_engine::catalog;
+use layerlab_engine::context::Context;
+use layerlab_engine::digest::sha256_hex;
+use layerlab_engine::docker::build::{render_plain, BuildCommand};
+use layerlab_engine::image::ImageConfig;
+use layerlab_engine::lint::{self, ImageLookup, LintOptions};
+use layerlab_engine::run::{
+    parse_run_args, plan_run, ContainerInput, EnvOrigin, HostInput, PortStatus, RunCommand,
+};
+use layerlab_engine::state::State;
+use layerlab_engine::tools::human_size;
+use layerlab_syntax::LineIndex;
+
+use crate::editor::{editor_range, EditorDiagnostic};
+use crate::project::Project;
+use crate::state::TermEntry;
+
+/// How a problem is shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Severity {
+    /// The build cannot run.
+    Error,
+    /// BuildKit would warn.
+    Warning,
+}
+
+impl Severity {
+    /// The CSS and editor name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        }
+    }
+}
+
+/// One entry of the Problems list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    /// Error or warning.
+    pub severity: Severity,
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column in characters.
+    pub column: usize,
+    /// 0-based UTF-16 column, for the editor's cursor.
+    pub utf16_column: usize,
+    /// The message, as BuildKit words it.
+    pub message: String,
+    /// The rule (`JSONArgsRecommended`), for warnings.
+    pub rule: Option<String>,
+    /// Documentation address of the rule (may be empty).
+    pub url: String,
+}
+
+/// What the parser and the build checks say about the Dockerfile.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Analysis {
+    /// For the Problems list, by line.
+    pub problems: Vec<Problem>,
+    /// The same for the editor's underlines.
+    pub editor: Vec<EditorDiagnostic>,
+    /// Stage names, for the `--target` picker.
+    pub stages: Vec<String>,
+}
+
+/// The playground treats base images as the catalog models them, so
+/// checks that look at a base image's ENV or SHELL see what the build
+/// uses.
+struct CatalogImages;
+
+impl ImageLookup for CatalogImages {
+    fn lookup(&self, _name: &str, normalized: &str, _platform: &str) -> Option<lint::BaseImage> {
+        let image = catalog::resolve(normalized).ok()?;
+        image.known.then(|| lint::BaseImage {
+            config: image.config,
+            platform: None,
+        })
+    }
+}
+
+/// Parses and lints the project's Dockerfile.
+pub fn analyze(project: &Project) -> Analysis {
+    let text = project.dockerfile();
+    let index = LineIndex::new(text);
+    let mut out = Analysis::default();
+    let mut push = |severity: Severity,
+                    span: layerlab_syntax::Span,
+                    message: String,
+                    rule: Option<String>,
+                    url: &str| {
+        let (line, col, end_line, end_col) = editor_range(&index, span);
+        let column = index.position(span.start).column;
+        let source = match &rule {
+            Some(r) => format!("BuildKit check {r}"),
+            None => "Dockerfile parser".to_owned(),
+        };
+        out.editor.push(EditorDiagnostic {
+            line,
+            col,
+            end_line,
+            end_col,
+            severity: severity.as_str(),
+            message: message.clone(),
+            source,
+        });
+        out.problems.push(Problem {
+            severity,
+            line,
+            column,
+            utf16_column: col,
+            message,
+            rule,
+            url: url.to_owned(),
+        });
+    };
+    if text.is_empty() {
+        return out;
+    }
+    let dockerignore = project
+        .file(".dockerignore")
+        .map(|f| lint::read_dockerignore(&f.contents));
+    let options = LintOptions {
+        images: Some(&CatalogImages),
+        dockerignore,
+        ..LintOptions::default()
+    };
+    match layerlab_syntax::parse(text) {
+        Err(e) => push(Severity::Error, e.span, e.message, None, ""),
+        Ok(file) => {
+            if let Ok(parsed) = layerlab_engine::instructions::parse(&file) {
+                out.stages = parsed
+                    .stages
+                    .iter()
+                    .enumerate()
+                    .map(|(i, s)| s.name.clone().unwrap_or_else(|| i.to_string()))
+                    .collect();
+            }
+            let report = lint::lint(&file, text, &options);
+            // The parser's empty-continuation warning is also a build check
+            // (NoEmptyContinuation): show it once, as the check when there is one.
+            let checked: BTreeSet<usize> = report.warnings.iter().map(|d| d.line).collect();
+            for w in &file.warnings {
+                if !checked.contains(&w.line) {
+                    push(Severity::Warning, w.span, w.short.clone(), None, "");
+                }
+            }
+            for d in report.warnings {
+                push(
+                    Severity::Warning,
+                    d.span,
+                    d.message,
+                    Some(d.rule.to_owned()),
+                    d.url,
+                );
+            }
+            if let Some(e) = report.error {
+                let span = e
+                    .span
+                    .unwrap_or_else(|| layerlab_syntax::Span::empty(index.line_start(1)));
+                push(Severity::Error, span, e.message, None, "");
+            }
+        }
+    }
+    out.problems.sort_by_key(|p| (p.line, p.column));
+    out
+}
+
+/// The build controls of the Build view.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct BuildSettings {
+    /// `--target` (empty: the last stage).
+    pub target: String,
+    /// `--build-arg`s, one `NAME=value` per line.
+    pub build_args: String,
+    /// `--no-cache`.
+    pub no_cache: bool,
+}
+
+impl BuildSettings {
+    /// The `docker build` arguments (after `docker`) for image `tag`.
+    pub fn args(&self, tag: &str) -> Vec<String> {
+        let mut args = vec!["build".to_owned(), "-t".to_owned(), tag.to_owned()];
+        if !self.target.is_empty() {
+            args.push("--target".to_owned());
+            args.push(self.target.clone());
+        }
+        for line in self.build_args.lines() {
+            let line = line.trim();
+            if !line.is_empty() {
+                args.push("--build-arg".to_owned());
+                args.push(line.to_owned());
+            }
+        }
+        if self.no_cache {
+            args.push("--no-cache".to_owned());
+        }
+        args.push(".".to_owned());
+        args
+    }
+
+    /// The command line as a learner would type it.
+    pub fn command_line(&self, tag: &str) -> String {
+        let words: Vec<String> = self.args(tag).iter().map(|a| shell_quote(a)).collect();
+        format!("docker {}", words.join(" "))
+    }
+}
+
+/// Quotes a word for display when the shell would split it.
+pub fn shell_quote(word: &str) -> String {
+    let plain = !word.is_empty()
+        && word
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_./:=,@%+".contains(c));
+    if plain {
+        word.to_owned()
+    } else {
+        format!("'{}'", word.replace('\'', "'\\''"))
+    }
+}
+
+/// Splits a command line into words as a POSIX shell would (quotes and
+/// backslashes; no expansion). `None` when a quote is left open.
+pub fn split_command_line(line: &str) -> Option<Vec<String>> {
+    let mut words = Vec::new();
+    let mut word = String::new();
+    let mut in_word = false;
+    let mut chars = line.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\'' => {
+                in_word = true;
+                loop {
+                    match chars.next()? {
+                        '\'' => break,
+                        c => word.push(c),
+                    }
+                }
+            }
+            '"' => {
+                in_word = true;
+                loop {
+                    match chars.next()? {
+                        '"' => break,
+                        '\\' => match chars.next()? {
+                            c @ ('"' | '\\' | '$' | '`') => word.push(c),
+                            '\n' => {}
+                            c => {
+                                word.push('\\');
+                                word.push(c);
+                            }
+                        },
+                        c => word.push(c),
+                    }
+                }
+            }
+            '\\' => {
+                in_word = true;
+                match chars.next() {
+                    Some('\n') | None => {}
+                    Some(c) => word.push(c),
+                }
+            }
+            c if c.is_whitespace() => {
+                if in_word {
+                    words.push(std::mem::take(&mut word));
+                    in_word = false;
+                }
+            }
+            c => {
+                in_word = true;
+                word.push(c);
+            }
+        }
+    }
+    if in_word {
+        words.push(word);
+    }
+    Some(words)
+}
+
+/// One step of the Build view.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StepVm {
+    /// Vertex number (`#7`).
+    pub vertex: usize,
+    /// BuildKit's vertex name (`[build 5/8] RUN dotnet restore`).
+    pub name: String,
+    /// `5/8`.
+    pub position: String,
+    /// The instruction as BuildKit shows it.
+    pub instruction: String,
+    /// `from`, `run`, `copy`...
+    pub kind: &'static str,
+    /// Shown CACHED.
+    pub cached: bool,
+    /// Why it ran, in words.
+    pub reason: Option<String>,
+    /// Modelled duration as text (`12.3s`).
+    pub duration: String,
+    /// Modelled start and duration, seconds (for the timeline).
+    pub start_s: f64,
+    /// Duration, seconds.
+    pub duration_s: f64,
+    /// Layer size as text.
+    pub size: Option<String>,
+    /// Dockerfile lines of the instruction.
+    pub line: usize,
+    /// Last line.
+    pub end_line: usize,
+    /// What the step printed.
+    pub output: Vec<String>,
+    /// What the model estimated.
+    pub notes: Vec<String>,
+    /// The error that stopped the build here.
+    pub error: Option<String>,
+}
+
+/// One stage of the Build view.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StageVm {
+    /// `build`, `stage-1`, or empty for a one-stage build.
+    pub name: String,
+    /// Its steps.
+    pub steps: Vec<StepVm>,
+    /// Steps that ran.
+    pub ran: usize,
+    /// Steps shown CACHED.
+    pub cached: usize,
+    /// First start and last end, seconds.
+    pub start_s: f64,
+    /// End, seconds.
+    pub end_s: f64,
+}
+
+/// One layer of the built image.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LayerVm {
+    /// Short digest.
+    pub digest: String,
+    /// Size, bytes.
+    pub size: u64,
+    /// Size as text.
+    pub size_text: String,
+    /// What made it.
+    pub created_by: String,
+    /// The base image it comes from, if not the build's own.
+    pub base: Option<String>,
+}
+
+/// A base image the build used.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BaseImageVm {
+    /// Familiar reference (`mcr.microsoft.com/dotnet/sdk:8.0`).
+    pub reference: String,
+    /// Size as text.
+    pub size: String,
+    /// One line about it.
+    pub description: String,
+    /// Whether this build pulled it.
+    pub pulled: bool,
+    /// Whether the final image is built on it.
+    pub in_final_image: bool,
+}
+
+/// The result of one build, for the Build and Layers views.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BuildVm {
+    /// `docker build -t aspnetapp .`.
+    pub command: String,
+    /// True for a build that updated the cache and the image store (the
+    /// Build button, the terminal); false for the live preview.
+    pub committed: bool,
+    /// The failure, with its line.
+    pub error: Option<(String, Option<usize>)>,
+    /// Steps grouped by stage, in Dockerfile order.
+    pub stages: Vec<StageVm>,
+    /// Stages the target does not need.
+    pub skipped: Vec<String>,
+    /// The stage built.
+    pub target: String,
+    /// BuildKit's plain progress output.
+    pub progress: String,
+    /// Warnings (`rule`, message, line).
+    pub warnings: Vec<(String, String, usize)>,
+    /// Steps that ran / were CACHED.
+    pub ran: usize,
+    /// CACHED steps.
+    pub cached: usize,
+    /// Modelled total duration.
+    pub duration_s: f64,
+    /// The image, when the build succeeded: short ID and size.
+    pub image: Option<(String, String)>,
+    /// Tags of the image.
+    pub tags: Vec<String>,
+    /// The image's layers, bottom first.
+    pub layers: Vec<LayerVm>,
+    /// Total of the image's layers.
+    pub image_size: u64,
+    /// Base images used.
+    pub base_images: Vec<BaseImageVm>,
+}
+
+fn secs(s: f64) -> String {
+    if s < 0.05 {
+        "0.0s".to_owned()
+    } else if s < 60.0 {
+        format!("{s:.1}s")
+    } else {
+        format!("{}m{:02}s", (s / 60.0) as u64, (s % 60.0) as u64)
+    }
+}
+
+fn short_digest(d: &str) -> String {
+    d.trim_start_matches("sha256:").chars().take(12).collect()
+}
+
+/// The last line of the instruction that starts on `line`.
+fn end_lines(text: &str) -> BTreeMap<usize, usize> {
+    match layerlab_syntax::parse(text) {
+        Ok(df) => df
+            .instructions
+            .iter()
+            .map(|i| (i.start_line, i.end_line))
+            .collect(),
+        Err(_) => BTreeMap::new(),
+    }
+}
+
+fn step_vm(step: &Step, ends: &BTreeMap<usize, usize>) -> StepVm {
+    StepVm {
+        vertex: step.vertex,
+        name: step.name.clone(),
+        position: if step.total > 0 {
+            format!("{}/{}", step.index, step.total)
+        } else {
+            String::new()
+        },
+        instruction: step.instruction.clone(),
+        kind: match step.kind {
+            build::StepKind::From => "from",
+            build::StepKind::Run => "run",
+            build::StepKind::Copy => "copy",
+            build::StepKind::Add => "add",
+            build::StepKind::Workdir => "workdir",
+            build::StepKind::Link => "link",
+        },
+        cached: step.cached,
+        reason: step.reason.clone(),
+        duration: secs(step.duration_s),
+        start_s: step.start_s,
+        duration_s: step.duration_s,
+        size: step.layer_size.map(human_size),
+        line: step.line,
+        end_line: ends.get(&step.line).copied().unwrap_or(step.line),
+        output: step.output.clone(),
+        notes: step.notes.clone(),
+        error: step.error.clone(),
+    }
+}
+
+/// Arranges a build report for the Build and Layers views.
+pub fn build_vm(report: &BuildReport, dockerfile: &str, command: String, committed: bool) -> BuildVm {
+    let ends = end_lines(dockerfile);
+    let mut stages: Vec<StageVm> = Vec::new();
+    for step in &report.steps {
+        let name = step.stage.clone().unwrap_or_default();
+        let vm = step_vm(step, &ends);
+        let stage = match stages.iter_mut().find(|s| s.name == name) {
+            Some(s) => s,
+            None => {
+                stages.push(StageVm {
+                    name,
+                    steps: Vec::new(),
+                    ran: 0,
+                    cached: 0,
+                    start_s: f64::MAX,
+                    end_s: 0.0,
+                });
+                let last = stages.len() - 1;
+                &mut stages[last]
+            }
+        };
+        if vm.cached {
+            stage.cached += 1;
+        } else {
+            stage.ran += 1;
+        }
+        stage.start_s = stage.start_s.min(vm.start_s);
+        stage.end_s = stage.end_s.max(vm.start_s + vm.duration_s);
+        stage.steps.push(vm);
+    }
+    for s in &mut stages {
+        if s.start_s == f64::MAX {
+            s.start_s = 0.0;
+        }
+    }
+    let ran = report.steps.iter().filter(|s| !s.cached).count();
+    let final_bases: BTreeSet<String> = report
+        .image
+        .iter()
+        .flat_map(|i| i.layers.iter().filter_map(|l| l.base.clone()))
+        .collect();
+    let base_images = report
+        .images
+        .iter()
+        .map(|i| {
+            let familiar = catalog::Reference::parse(&i.reference)
+                .map(|r| r.familiar())
+                .unwrap_or_else(|_| i.reference.clone());
+            BaseImageVm {
+                in_final_image: final_bases.contains(&i.reference)
+                    || final_bases.contains(&familiar),
+                reference: familiar,
+                size: human_size(i.size),
+                description: i.description.clone(),
+                pulled: i.pulled,
+            }
+        })
+        .collect();
+    let (layers, image_size) = match &report.image {
+        Some(img) => (
+            img.layers
+                .iter()
+                .map(|l| LayerVm {
+                    digest: short_digest(&l.digest),
+                    size: l.size,
+                    size_text: human_size(l.size),
+                    created_by: l.created_by.clone(),
+                    base: l.base.as_ref().map(|b| {
+                        catalog::Reference::parse(b)
+                            .map(|r| r.familiar())
+                            .unwrap_or_else(|_| b.clone())
+                    }),
+                })
+                .collect(),
+            img.size,
+        ),
+        None => (Vec::new(), 0),
+    };
+    BuildVm {
+        command,
+        committed,
+        error: report
+            .error
+            .as_ref()
+            .map(|e| (e.message.clone(), e.line)),
+        stages,
+        skipped: report.skipped_stages.clone(),
+        target: report.target.clone(),
+        progress: render_plain(report, Some(dockerfile)),
+        warnings: report
+            .warnings
+            .iter()
+            .map(|w| (w.rule.clone(), w.message.clone(), w.line))
+            .collect(),
+        ran,
+        cached: report.steps.len() - ran,
+        duration_s: report.duration_s,
+        image: report
+            .image
+            .as_ref()
+            .map(|i| (short_digest(&i.id), human_size(i.size))),
+        tags: report
+            .image
+            .as_ref()
+            .map(|i| i.tags.clone())
+            .unwrap_or_default(),
+        layers,
+        image_size,
+        base_images,
+    }
+}
+
+/// The project's files as a build context.
+pub fn context_of(project: &Project) -> Context {
+    let mut ctx = Context::new();
+    for f in &project.files {
+        // A path the engine refuses is left out; the file tree shows it.
+        let _ = ctx.insert_file(&f.path, f.bytes().to_vec(), f.mode);
+    }
+    ctx
+}
+
+/// Whether each file is excluded by `.dockerignore`, and by which pattern.
+pub fn ignored_files(project: &Project) -> BTreeMap<String, String> {
+    let mut out = BTreeMap::new();
+    let Some(ignore) = project.file(".dockerignore") else {
+        return out;
+    };
+    let Ok(rules) = layerlab_engine::dockerignore::DockerIgnore::parse(&ignore.contents) else {
+        return out;
+    };
+    for f in &project.files {
+        if rules.is_excluded(&f.path) {
+            let pattern = rules
+                .deciding_pattern(&f.path)
+                .map(|p| {
+                    let bang = if p.exclusion { "!" } else { "" };
+                    format!("{bang}{} (line {})", p.pattern, p.line)
+                })
+                .unwrap_or_default();
+            out.insert(f.path.clone(), pattern);
+        }
+    }
+    out
+}
+
+/// One published port in the Run view.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PortVm {
+    /// `0.0.0.0:5000->8080/tcp`.
+    pub display: String,
+    /// `ok`, `bad` or `unknown` (for the colour).
+    pub status: &'static str,
+    /// Short status label.
+    pub label: &'static str,
+    /// The check in one sentence.
+    pub message: String,
+}
+
+/// One variable of the process environment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EnvVm {
+    /// Name.
+    pub key: String,
+    /// Value.
+    pub value: String,
+    /// Who set it.
+    pub origin: &'static str,
+}
+
+/// What `docker run` would do, for the Run view.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlanVm {
+    /// Container name.
+    pub name: String,
+    /// Whether the name came from `--name`.
+    pub named: bool,
+    /// The image as given.
+    pub image: String,
+    /// Where the image's configuration came from.
+    pub image_source: String,
+    /// argv as a JSON array.
+    pub argv: String,
+    /// ENTRYPOINT part.
+    pub entrypoint: String,
+    /// CMD part.
+    pub cmd: String,
+    /// PID 1 in one sentence.
+    pub pid1: String,
+    /// Signals.
+    pub signals: String,
+    /// The user, as `name (uid 0, gid 0)`.
+    pub user: String,
+    /// Working directory.
+    pub cwd: String,
+    /// Environment.
+    pub env: Vec<EnvVm>,
+    /// Published ports, checked.
+    pub ports: Vec<PortVm>,
+    /// Where the process listens.
+    pub listening: Vec<String>,
+    /// Problems a learner should fix.
+    pub warnings: Vec<String>,
+    /// What the CLI prints on stderr.
+    pub stderr: Vec<String>,
+    /// Short sentences explaining what happens.
+    pub explanation: Vec<String>,
+    /// `--rm`, `-i`, `-t`, `-d`.
+    pub flags: Vec<(&'static str, bool)>,
+}
+
+/// The Run view's content: the plan, or the CLI's error.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RunVm {
+    /// Nothing typed.
+    Empty,
+    /// The command does not parse or cannot run.
+    Error(String),
+    /// The plan.
+    Plan(Box<PlanVm>),
+}
+
+/// The image a run line names, as the run view resolves it: the latest
+/// build when its tags match, else an image of the store, else the catalog.
+fn image_for_run(
+    name: &str,
+    latest: Option<&BuiltImage>,
+    state: &State,
+) -> Option<(ImageConfig, Option<String>, Option<String>, String)> {
+    let wanted = catalog::Reference::parse(name)
+        .map(|r| r.with_default_tag().to_string())
+        .unwrap_or_else(|_| name.to_owned());
+    if let Some(img) = latest.filter(|i| i.tags.iter().any(|t| *t == wanted)) {
+        let read = |p: &str| {
+            img.filesystem
+                .read(p)
+                .ok()
+                .map(|b| String::from_utf8_lossy(b).into_owned())
+        };
+        return Some((
+            img.config.clone(),
+            read("/etc/passwd"),
+            read("/etc/group"),
+            "the image built from this Dockerfile".to_owned(),
+        ));
+    }
+    if let Some(img) = state.image(name) {
+        return Some((
+            img.config.clone(),
+            None,
+            None,
+            "an image in the simulated store".to_owned(),
+        ));
+    }
+    let base = catalog::resolve(name).ok()?;
+    let fs = base.filesystem();
+    let read = |p: &str| {
+        fs.read(p)
+            .ok()
+            .map(|b| String::from_utf8_lossy(b).into_owned())
+    };
+    let source = if base.known {
+        format!("{} from LayerLab's image catalog", base.reference)
+    } else {
+        base.description.clone()
+    };
+    Some((base.config.clone(), read("/etc/passwd"), read("/etc/group"), source))
+}
+
+fn origin(o: EnvOrigin) -> &'static str {
+    match o {
+        EnvOrigin::Docker => "docker",
+        EnvOrigin::Image => "image ENV",
+        EnvOrigin::Run => "-e",
+        EnvOrigin::Runtime => "runtime",
+    }
+}
+
+/// The engine state that outlives a build: BuildKit's cache and the image
+/// store, and the image of the latest build (for `docker run`).
+#[derive(Debug, Default)]
+pub struct Session {
+    state: State,
+    latest: Option<BuiltImage>,
+    /// Base images committed builds used (for the Images view).
+    bases: BTreeSet<String>,
+}
+
+/// What a terminal command did.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TerminalOutput {
+    /// The transcript entry.
+    pub entry: TermEntry,
+    /// A build it ran (shown in the Build view).
+    pub build: Option<BuildVm>,
+    /// Whether the image store changed.
+    pub images_changed: bool,
+}
+
+impl Session {
+    /// A fresh session: empty cache, no images.
+    pub fn new() -> Self {
+        Session {
+            state: State::new(),
+            latest: None,
+            bases: BTreeSet::new(),
+        }
+    }
+
+    /// Builds the project. A committed build updates the cache and the
+    /// image store (`docker build`); a preview builds on a copy of them,
+    /// showing what `docker build` would do now.
+    pub fn build(&mut self, project: &Project, settings: &BuildSettings, commit: bool) -> BuildVm {
+        let tag = project.name.as_str();
+        let args = settings.args(tag);
+        let command = settings.command_line(tag);
+        let ctx = context_of(project);
+        let report = match BuildCommand::parse(&args[..]) {
+            Ok(cmd) => {
+                let text = project.dockerfile();
+                if commit {
+                    layerlab_engine::docker::build::run(&cmd, &ctx, Some(text), &mut self.state)
+                } else {
+                    let mut scratch = self.state.clone();
+                    layerlab_engine::docker::build::run(&cmd, &ctx, Some(text), &mut scratch)
+                }
+            }
+            Err(e) => {
+                let mut r = build::build("", &ctx, &build::BuildOptions::default(), &mut State::new());
+                r.error = Some(build::BuildError {
+                    message: e.message,
+                    line: None,
+                    span: None,
+                });
+                r
+            }
+        };
+        self.latest = report.image.clone();
+        if commit {
+            self.bases
+                .extend(report.images.iter().map(|i| i.reference.clone()));
+        }
+        build_vm(&report, project.dockerfile(), command, commit)
+    }
+
+    /// The Images view of the committed store.
+    pub fn images(&self) -> ImagesVm {
+        let bases: Vec<String> = self.bases.iter().cloned().collect();
+        images_vm(&self.state, &bases)
+    }
+
+    /// Runs one terminal line. `docker build` builds the project's files
+    /// (the context is the project), `docker run` explains the run; a few
+    /// shell commands read the context.
+    pub fn terminal(&mut self, line: &str, project: &Project, settings: &BuildSettings) -> TerminalOutput {
+        let _ = settings;
+        let mut out = TerminalOutput {
+            entry: TermEntry {
+                command: line.to_owned(),
+                output: String::new(),
+                failed: false,
+            },
+            build: None,
+            images_changed: false,
+        };
+        let fail = |mut out: TerminalOutput, text: String| {
+            out.entry.output = text;
+            out.entry.failed = true;
+            out
+        };
+        let Some(words) = split_command_line(line) else {
+            return fail(out, "sh: syntax error: unterminated quoted string\n".to_owned());
+        };
+        let Some(program) = words.first() else {
+            return out;
+        };
+        match program.as_str() {
+            "docker" => {}
+            "help" => {
+                out.entry.output = TERMINAL_HELP.to_owned();
+                return out;
+            }
+            "ls" => {
+                let mut names: Vec<&str> = project.files.iter().map(|f| f.path.as_str()).collect();
+                names.sort_unstable();
+                out.entry.output = names.join("\n") + "\n";
+                return out;
+            }
+            "pwd" => {
+                out.entry.output = format!("/home/learner/{}\n", project.name);
+                return out;
+            }
+            "cat" => {
+                let mut text = String::new();
+                for name in &words[1..] {
+                    match project.file(name.trim_start_matches("./")) {
+                        Some(f) => text.push_str(&String::from_utf8_lossy(f.bytes())),
+                        None => return fail(out, format!("cat: {name}: No such file or directory\n")),
+                    }
+                }
+                out.entry.output = text;
+                return out;
+            }
+            other => return fail(out, format!("sh: {other}: not found (type `help`)\n")),
+        }
+        match words.get(1).map(String::as_str) {
+            Some("build") | Some("buildx") => {
+                let args: Vec<String> = if words[1] == "buildx" {
+                    words[2..].to_vec()
+                } else {
+                    words[1..].to_vec()
+                };
+                let cmd = match BuildCommand::parse(&args[..]) {
+                    Ok(c) => c,
+                    Err(e) => return fail(out, format!("{}\n", e.message)),
+                };
+                let ctx = context_of(project);
+                let report = layerlab_engine::docker::build::run(&cmd, &ctx, None, &mut self.state);
+                self.latest = report.image.clone();
+                self.bases
+                    .extend(report.images.iter().map(|i| i.reference.clone()));
+                let text = String::from_utf8_lossy(
+                    ctx.read(&cmd.dockerfile_path()).unwrap_or_default(),
+                )
+                .into_owned();
+                out.entry.output = render_plain(&report, Some(&text));
+                out.entry.failed = report.error.is_some();
+                out.images_changed = report.image.is_some();
+                out.build = Some(build_vm(&report, &text, line.to_owned(), true));
+                out
+            }
+            Some("run") => match self.plan(line) {
+                RunVm::Plan(plan) => {
+                    let mut text = String::new();
+                    for l in &plan.stderr {
+                        text.push_str(l);
+                        text.push('\n');
+                    }
+                    text.push_str(&format!(
+                        "(layerlab) {} would start {} as PID 1, user {}, in {}\n",
+                        plan.name, plan.argv, plan.user, plan.cwd
+                    ));
+                    for p in &plan.ports {
+                        text.push_str(&format!("(layerlab) port {}: {}\n", p.display, p.message));
+                    }
+                    for w in &plan.warnings {
+                        text.push_str(&format!("(layerlab) warning: {w}\n"));
+                    }
+                    out.entry.output = text;
+                    out
+                }
+                RunVm::Error(e) => fail(out, format!("docker: {e}\n")),
+                RunVm::Empty => out,
+            },
+            Some(sub) => fail(
+                out,
+                format!("docker {sub}: not simulated in the playground yet (type `help`)\n"),
+            ),
+            None => {
+                out.entry.output = TERMINAL_HELP.to_owned();
+                out
+            }
+        }
+    }
+
+    /// Explains a `docker run` line against the latest build (or the store,
+    /// or the catalog).
+    pub fn plan(&self, line: &str) -> RunVm {
+        let Some(words) = split_command_line(line) else {
+            return RunVm::Error("unterminated quote in the command line".to_owned());
+        };
+        if words.is_empty() {
+            return RunVm::Empty;
+        }
+        let rest: &[String] = match words.iter().map(String::as_str).collect::<Vec<_>>()[..] {
+            ["docker", "run", ..] | ["docker", "container", "run", ..] => {
+                let skip = if words[1] == "container" { 3 } else { 2 };
+                &words[skip..]
+            }
+            _ => {
+                return RunVm::Error(
+                    "The Run view explains `docker run ...` lines; use the Terminal for other commands."
+                        .to_owned(),
+                )
+            }
+        };
+        let opts = match parse_run_args(RunCommand::Run, rest, &HostInput::default()) {
+            Ok(o) => o,
+            Err(e) => return RunVm::Error(e.message),
+        };
+        let Some((config, passwd, group, source)) =
+            image_for_run(&opts.image, self.latest.as_ref(), &self.state)
+        else {
+            return RunVm::Error(format!(
+                "Unable to find image '{}' locally, and the playground cannot pull it",
+                opts.image
+            ));
+        };
+        let id = sha256_hex(line.as_bytes());
+        let mut input = ContainerInput::new(&id);
+        input.passwd = passwd;
+        input.group = group;
+        match plan_run(&opts, &config, &input) {
+            Err(e) => RunVm::Error(e.message),
+            Ok(plan) => RunVm::Plan(Box::new(PlanVm {
+                name: plan.name.clone(),
+                named: plan.named,
+                image: plan.image.clone(),
+                image_source: source,
+                argv: json_words(&plan.argv),
+                entrypoint: json_words(&plan.entrypoint),
+                cmd: json_words(&plan.cmd),
+                pid1: plan.pid1.description.clone(),
+                signals: plan.pid1.signals.clone(),
+                user: plan.user.display_name(),
+                cwd: plan.cwd.clone(),
+                env: plan
+                    .env_vars
+                    .iter()
+                    .map(|v| EnvVm {
+                        key: v.key.clone(),
+                        value: v.value.clone(),
+                        origin: origin(v.origin),
+                    })
+                    .collect(),
+                ports: plan
+                    .ports
+                    .iter()
+                    .map(|p| {
+                        let (status, label) = match p.status {
+                            PortStatus::Listening => ("ok", "listening"),
+                            PortStatus::NothingListening => ("bad", "nothing listens"),
+                            PortStatus::LoopbackOnly => ("bad", "localhost only"),
+                            PortStatus::Exposed => ("unknown", "exposed"),
+                            PortStatus::NotExposed => ("unknown", "not exposed"),
+                        };
+                        PortVm {
+                            display: p.display(),
+                            status,
+                            label,
+                            message: p.message.clone(),
+                        }
+                    })
+                    .collect(),
+                listening: plan
+                    .listening
+                    .iter()
+                    .map(|l| {
+                        let scheme = l.scheme.as_deref().unwrap_or("tcp");
+                        format!("{scheme} on {}:{}: {}", l.address, l.port, l.reason)
+                    })
+                    .collect(),
+                warnings: plan.warnings.clone(),
+                stderr: plan.stderr.clone(),
+                explanation: plan.explanation.clone(),
+                flags: vec![
+                    ("--rm", plan.remove_on_exit),
+                    ("-i", plan.interactive),
+                    ("-t", plan.tty),
+                    ("-d", plan.detach),
+                ],
+            })),
+        }
+    }
+
+    /// The committed engine state.
+    #[cfg(test)]
+    pub fn state(&self) -> &State {
+        &self.state
+    }
+}
+
+const TERMINAL_HELP: &str = "LayerLab terminal: a simulated shell in your build context.\n\
+  docker build -t NAME .        build the project (same engine as the Build view)\n\
+  docker run [OPTIONS] IMAGE    explain what would run (see also the Run view)\n\
+  ls, cat FILE, pwd             look at the build context\n\
+  clear                         clear the screen\n\
+Up and Down arrows walk the command history.\n";
+
+fn json_words(words: &[String]) -> String {
+    serde_json::to_string(words).unwrap_or_default()
+}
+
+/// One layer in the Images view.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImageLayerVm {
+    /// Short digest.
+    pub digest: String,
+    /// Size, bytes.
+    pub size: u64,
+    /// What made it.
+    pub created_by: String,
+    /// How many listed images hold it.
+    pub shared_by: usize,
+    /// A stable colour index for this digest (shared layers look alike).
+    pub hue: u32,
+}
+
+/// One image in the Images view.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImageVm {
+    /// `aspnetapp:latest`, or `<none>`.
+    pub name: String,
+    /// Short ID.
+    pub id: String,
+    /// Total size.
+    pub size: u64,
+    /// Size in layers other listed images also hold.
+    pub shared: u64,
+    /// True for a base image (pulled for a build), false for a built one.
+    pub base: bool,
+    /// Layers, bottom first.
+    pub layers: Vec<ImageLayerVm>,
+}
+
+/// The Images view: built images and the base images builds used.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ImagesVm {
+    /// Built images first, then base images.
+    pub images: Vec<ImageVm>,
+    /// Sum of the distinct layers.
+    pub total: u64,
+}
+
+fn hue_of(digest: &str) -> u32 {
+    digest
+        .bytes()
+        .fold(7u32, |h, b| h.wrapping_mul(31).wrapping_add(u32::from(b)))
+        % 360
+}
+
+/// The images of the store, and the base images named in `bases`, with
+/// the layers they share.
+pub fn images_vm(state: &State, bases: &[String]) -> ImagesVm {
+    let mut images = Vec::new();
+    let mut names: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+    for (tag, id) in &state.tags {
+        let familiar = catalog::Reference::parse(tag)
+            .map(|r| r.familiar())
+            .unwrap_or_else(|_| tag.clone());
+        names.entry(id.as_str()).or_default().push(familiar);
+    }
+    for (id, img) in &state.images {
+        let Some(tags) = names.get(id.as_str()) else {
+            continue; // dangling images are left out of the picture
+        };
+        images.push(ImageVm {
+            name: tags.join(", "),
+            id: short_digest(id),
+            size: img.size(),
+            shared: 0,
+            base: false,
+            layers: img
+                .layers
+                .iter()
+                .map(|l| ImageLayerVm {
+                    digest: short_digest(&l.digest),
+                    size: l.size,
+                    created_by: l.created_by.clone(),
+                    shared_by: 0,
+                    hue: hue_of(&l.digest),
+                })
+                .collect(),
+        });
+    }
+    for reference in bases {
+        let Ok(base) = catalog::resolve(reference) else {
+            continue;
+        };
+        let familiar = catalog::Reference::parse(&base.reference)
+            .map(|r| r.familiar())
+            .unwrap_or_else(|_| base.reference.clone());
+        if images.iter().any(|i: &ImageVm| i.name == familiar) {
+            continue;
+        }
+        images.push(ImageVm {
+            name: familiar,
+            id: short_digest(&base.digest),
+            size: base.size(),
+            shared: 0,
+            base: true,
+            layers: base
+                .layers
+                .iter()
+                .map(|l| ImageLayerVm {
+                    digest: short_digest(&l.digest),
+                    size: l.size,
+                    created_by: l.created_by.clone(),
+                    shared_by: 0,
+                    hue: hue_of(&l.digest),
+                })
+                .collect(),
+        });
+    }
+    let mut count: BTreeMap<String, (usize, u64)> = BTreeMap::new();
+    for img in &images {
+        let distinct: BTreeSet<&String> = img.layers.iter().map(|l| &l.digest).collect();
+        for (d, size) in distinct
+            .into_iter()
+            .map(|d| (d, img.layers.iter().find(|l| &l.digest == d).map_or(0, |l| l.size)))
+        {
+            let e = count.entry(d.clone()).or_insert((0, size));
+            e.0 += 1;
+        }
+    }
+    for img in &mut images {
+        for l in &mut img.layers {
+            l.shared_by = count.get(&l.digest).map_or(1, |c| c.0);
+        }
+        img.shared = img
+            .layers
+            .iter()
+            .filter(|l| l.shared_by > 1)
+            .map(|l| l.size)
+            .sum();
+    }
+    ImagesVm {
+        total: count.values().map(|(_, s)| *s).sum(),
+        images,
+    }
+}
+
+/// Sizes as Docker prints them.
+pub fn size_text(bytes: u64) -> String {
+    human_size(bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::project::{ProjectFile, SAMPLES};
+
+    fn step<'a>(vm: &'a BuildVm, name: &str) -> &'a StepVm {
+        vm.stages
+            .iter()
+            .flat_map(|s| &s.steps)
+            .find(|s| s.name.starts_with(name))
+            .unwrap_or_else(|| panic!("no step {name}"))
+    }
+
+    #[test]
+    fn every_sample_builds_without_errors_or_problems() {
+        for sample in SAMPLES {
+            let project = Project::from_sample(sample);
+            let mut session = Session::new();
+            let vm = session.build(&project, &BuildSettings::default(), true);
+            assert_eq!(vm.error, None, "{}", sample.id);
+            assert!(vm.image.is_some(), "{}", sample.id);
+            let analysis = analyze(&project);
+            let errors: Vec<_> = analysis
+                .problems
+                .iter()
+                .filter(|p| p.severity == Severity::Error)
+                .collect();
+            assert!(errors.is_empty(), "{}: {errors:?}", sample.id);
+            match session.plan(sample.run) {
+                RunVm::Plan(plan) => assert!(plan.warnings.is_empty(), "{}: {:?}", sample.id, plan.warnings),
+                other => panic!("{}: {other:?}", sample.id),
+            }
+        }
+    }
+
+    #[test]
+    fn the_seed_story_in_view_models() {
+        let project = Project::sample();
+        let mut session = Session::new();
+        let first = session.build(&project, &BuildSettings::default(), true);
+        assert_eq!(first.command, "docker build -t aspnetapp .");
+        assert_eq!(first.stages.len(), 2);
+        assert_eq!(first.stages[0].name, "build");
+        assert_eq!(step(&first, "[build 5/8]").instruction, "RUN dotnet restore");
+        assert_eq!(step(&first, "[build 5/8]").line, 8);
+        assert!(first.progress.contains("#"));
+
+        let i = project.index_of("aspnetapp/Program.cs").unwrap_or(0);
+        let edited = project.with_contents(i, "// edited\n");
+        let preview = session.build(&edited, &BuildSettings::default(), false);
+        assert!(step(&preview, "[build 5/8]").cached);
+        assert_eq!(
+            step(&preview, "[build 6/8]").reason.as_deref(),
+            Some("file aspnetapp/Program.cs changed (in the build context)")
+        );
+        // A preview leaves the cache alone: the same preview again.
+        let again = session.build(&edited, &BuildSettings::default(), false);
+        assert!(!step(&again, "[build 6/8]").cached);
+
+        match session.plan("docker run -it --rm -p 5000:80 --name aspnetcore_sample aspnetapp") {
+            RunVm::Plan(plan) => {
+                assert_eq!(plan.ports[0].status, "bad");
+                assert!(!plan.warnings.is_empty());
+                assert_eq!(plan.cwd, "/app");
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn images_share_base_layers() {
+        let project = Project::sample();
+        let mut session = Session::new();
+        session.build(&project, &BuildSettings::default(), true);
+        let bases = vec![
+            "mcr.microsoft.com/dotnet/sdk:8.0".to_owned(),
+            "mcr.microsoft.com/dotnet/aspnet:8.0".to_owned(),
+        ];
+        let vm = images_vm(session.state(), &bases);
+        let app = vm.images.iter().find(|i| i.name == "aspnetapp:latest");
+        let aspnet = vm.images.iter().find(|i| i.name.contains("aspnet:8.0"));
+        let (Some(app), Some(aspnet)) = (app, aspnet) else {
+            panic!("{:?}", vm.images.iter().map(|i| &i.name).collect::<Vec<_>>());
+        };
+        assert!(aspnet.layers.iter().all(|l| l.shared_by >= 2));
+        assert!(app.shared >= aspnet.size);
+    }
+
+    #[test]
+    fn analysis_underlines_lint_warnings_and_parse_errors() {
+        let project = Project::sample().with_file(ProjectFile::text(
+            "Dockerfile",
+            "FROM alpine:3.20 as base\nCMD echo hi\n",
+        ));
+        let a = analyze(&project);
+        let rules: Vec<_> = a.problems.iter().filter_map(|p| p.rule.as_deref()).collect();
+        assert!(rules.contains(&"FromAsCasing"), "{rules:?}");
+        assert!(rules.contains(&"JSONArgsRecommended"), "{rules:?}");
+        assert_eq!(a.stages, ["base"]);
+        let bad = Project::sample().with_file(ProjectFile::text("Dockerfile", "FROM alpine\nFOO bar\n"));
+        let a = analyze(&bad);
+        assert_eq!(a.problems.len(), 1);
+        assert_eq!(a.problems[0].severity, Severity::Error);
+        assert_eq!(a.problems[0].line, 2);
+    }
+
+    #[test]
+    fn build_settings_become_a_command_line() {
+        let s = BuildSettings {
+            target: "build".into(),
+            build_args: "A=1\n\nB=two words\n".into(),
+            no_cache: false,
+        };
+        assert_eq!(
+            s.command_line("aspnetapp"),
+            "docker build -t aspnetapp --target build --build-arg A=1 --build-arg 'B=two words' ."
+        );
+    }
+
+    #[test]
+    fn command_lines_split_like_a_shell() {
+        assert_eq!(
+            split_command_line(r#"docker run -e "A=b c" 'x y' z\ w"#),
+            Some(vec![
+                "docker".into(),
+                "run".into(),
+                "-e".into(),
+                "A=b c".into(),
+                "x y".into(),
+                "z w".into()
+            ])
+        );
+        assert_eq!(split_command_line("echo 'open"), None);
+        assert_eq!(split_command_line("  "), Some(vec![]));
+        assert_eq!(split_command_line("a ''"), Some(vec!["a".into(), "".into()]));
+    }
+
+    #[test]
+    fn dockerignore_greys_files() {
+        let project = Project::sample().with_file(ProjectFile::text("README.md", "x"));
+        let ignored = ignored_files(&project);
+        assert!(ignored.contains_key("README.md"));
+        assert!(ignored.contains_key("Dockerfile"));
+        assert!(!ignored.contains_key("aspnetapp/Program.cs"));
+    }
+}

@@ -1,0 +1,227 @@
+//! The build context as a file tree: open, add, rename and delete files;
+//! files `.dockerignore` excludes are greyed (the engine decides which).
+
+use std::collections::BTreeMap;
+use std::rc::Rc;
+
+use wasm_bindgen::JsCast;
+use web_sys::HtmlInputElement;
+use yew::prelude::*;
+
+use crate::project::{tree_rows, Project, ProjectFile};
+use crate::state::{Action, Notice};
+
+/// Properties of the file tree.
+#[derive(Properties, PartialEq)]
+pub struct FileTreeProps {
+    /// The files.
+    pub project: Rc<Project>,
+    /// The open file.
+    pub selected: String,
+    /// Excluded files and the pattern that excludes each.
+    pub ignored: Rc<BTreeMap<String, String>>,
+    /// Where actions go.
+    pub on_action: Callback<Action>,
+}
+
+/// What the tree is editing.
+#[derive(Clone, PartialEq)]
+enum Editing {
+    None,
+    /// A new file's name.
+    New,
+    /// Renaming this path (file or folder).
+    Rename(String),
+}
+
+/// Checks a path typed by the learner; the engine's context rules decide.
+fn clean(path: &str) -> Result<String, String> {
+    let trimmed = path.trim();
+    if trimmed.is_empty() || trimmed.ends_with('/') {
+        return Err("a file needs a name".to_owned());
+    }
+    layerlab_engine::context::Context::clean_path(trimmed).map_err(|e| e.message)
+}
+
+/// The build context.
+#[function_component(FileTree)]
+pub fn file_tree(props: &FileTreeProps) -> Html {
+    let editing = use_state(|| Editing::None);
+    let rows = tree_rows(&props.project.files);
+
+    let commit = {
+        let editing = editing.clone();
+        let on_action = props.on_action.clone();
+        let project = props.project.clone();
+        Callback::from(move |value: String| {
+            let mode = (*editing).clone();
+            editing.set(Editing::None);
+            let path = match clean(&value) {
+                Ok(p) => p,
+                Err(e) => {
+                    if !value.trim().is_empty() {
+                        on_action.emit(Action::Notify(Notice { error: true, text: format!("{value}: {e}") }));
+                    }
+                    return;
+                }
+            };
+            match mode {
+                Editing::New => {
+                    if project.file(&path).is_some() {
+                        on_action.emit(Action::Select(path));
+                    } else {
+                        on_action.emit(Action::AddFile(ProjectFile::text(path, "")));
+                    }
+                }
+                Editing::Rename(from) => {
+                    if project.file(&path).is_some() && path != from {
+                        on_action.emit(Action::Notify(Notice {
+                            error: true,
+                            text: format!("{path} already exists"),
+                        }));
+                    } else {
+                        on_action.emit(Action::Rename { from, to: path });
+                    }
+                }
+                Editing::None => {}
+            }
+        })
+    };
+    let input = |initial: String, label: String| {
+        let commit = commit.clone();
+        let cancel = editing.clone();
+        let onkeydown = {
+            let commit = commit.clone();
+            Callback::from(move |e: KeyboardEvent| {
+                if e.key() == "Enter" {
+                    e.prevent_default();
+                    if let Some(el) = e.target().and_then(|t| t.dyn_into::<HtmlInputElement>().ok()) {
+                        commit.emit(el.value());
+                    }
+                } else if e.key() == "Escape" {
+                    cancel.set(Editing::None);
+                }
+            })
+        };
+        let onblur = Callback::from(move |e: FocusEvent| {
+            if let Some(el) = e.target().and_then(|t| t.dyn_into::<HtmlInputElement>().ok()) {
+                commit.emit(el.value());
+            }
+        });
+        html! {
+            <input
+                class="tree-input"
+                value={initial}
+                aria-label={label}
+                spellcheck="false"
+                {onkeydown}
+                {onblur}
+            />
+        }
+    };
+
+    // Focus the name field when it appears.
+    use_effect_with((*editing).clone(), |e| {
+        if *e != Editing::None {
+            if let Some(el) = web_sys::window()
+                .and_then(|w| w.document())
+                .and_then(|d| d.query_selector(".tree-input").ok().flatten())
+                .and_then(|e| e.dyn_into::<HtmlInputElement>().ok())
+            {
+                let _ = el.focus();
+                el.select();
+            }
+        }
+    });
+
+    let add = {
+        let editing = editing.clone();
+        Callback::from(move |_: MouseEvent| editing.set(Editing::New))
+    };
+    let excluded = props.ignored.len();
+
+    html! {
+        <nav class="pane files" aria-label="Build context">
+            <div class="pane-title">
+                <span>{ "Build context" }</span>
+                <button class="icon-btn" onclick={add} title="New file" aria-label="New file">{ "+" }</button>
+            </div>
+            <ul class="tree" role="list">
+                if *editing == Editing::New {
+                    <li class="row editing">{ input(String::new(), "New file path".to_owned()) }</li>
+                }
+                { for rows.into_iter().map(|row| {
+                    let style = format!("--depth: {}", row.depth);
+                    if *editing == Editing::Rename(row.path.clone()) {
+                        return html! {
+                            <li class="row editing" {style}>{ input(row.path.clone(), format!("New path for {}", row.path)) }</li>
+                        };
+                    }
+                    let rename = {
+                        let editing = editing.clone();
+                        let path = row.path.clone();
+                        Callback::from(move |_: MouseEvent| editing.set(Editing::Rename(path.clone())))
+                    };
+                    match row.file {
+                        None => html! {
+                            <li class="row dir" {style}>
+                                <span class="dir-name">{ row.label.clone() }</span>
+                                <span class="row-actions">
+                                    <button class="icon-btn" onclick={rename} title={format!("Rename folder {}", row.path)} aria-label={format!("Rename folder {}", row.path)}>{ "✎" }</button>
+                                </span>
+                            </li>
+                        },
+                        Some(_) => {
+                            let path = row.path.clone();
+                            let selected = path == props.selected;
+                            let ignored = props.ignored.get(&path);
+                            let select = {
+                                let on_action = props.on_action.clone();
+                                let path = path.clone();
+                                Callback::from(move |_: MouseEvent| on_action.emit(Action::Select(path.clone())))
+                            };
+                            let delete = {
+                                let on_action = props.on_action.clone();
+                                let path = path.clone();
+                                Callback::from(move |_: MouseEvent| {
+                                    let ok = web_sys::window()
+                                        .and_then(|w| w.confirm_with_message(&format!("Delete {path}?")).ok())
+                                        .unwrap_or(true);
+                                    if ok {
+                                        on_action.emit(Action::Delete(path.clone()));
+                                    }
+                                })
+                            };
+                            let title = match ignored {
+                                Some(pattern) => format!("{path}: not sent to the build (.dockerignore {pattern})"),
+                                None => path.clone(),
+                            };
+                            html! {
+                                <li class={classes!("row", ignored.is_some().then_some("ignored"))} {style}>
+                                    <button
+                                        class={classes!("file", selected.then_some("selected"))}
+                                        {title}
+                                        aria-current={selected.then_some("true")}
+                                        onclick={select}
+                                    >
+                                        { row.label.clone() }
+                                    </button>
+                                    <span class="row-actions">
+                                        <button class="icon-btn" onclick={rename} title={format!("Rename {path}")} aria-label={format!("Rename {path}")}>{ "✎" }</button>
+                                        <button class="icon-btn" onclick={delete} title={format!("Delete {path}")} aria-label={format!("Delete {path}")}>{ "×" }</button>
+                                    </span>
+                                </li>
+                            }
+                        }
+                    }
+                }) }
+            </ul>
+            <p class="tree-foot muted">
+                { format!("{} files", props.project.files.len()) }
+                if excluded > 0 {
+                    { format!(" · {excluded} excluded by .dockerignore (greyed)") }
+                }
+            </p>
+        </nav>
+    }
+}

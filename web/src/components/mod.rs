@@ -1,0 +1,22 @@
+//! The page's components, one per file. Each takes plain view models as
+//! props (deriving `PartialEq`, so it re-renders only when they change)
+//! and reports events up through callbacks, mostly as [`Action`]s.
+//!
+//! [`Action`]: crate::state::Action
+
+pub mod app;
+pub mod build_controls;
+pub mod build_view;
+pub mod code_editor;
+pub mod file_tree;
+pub mod images_view;
+pub mod layers_view;
+pub mod notice_bar;
+pub mod problems;
+pub mod results;
+pub mod run_view;
+pub mod share_dialog;
+pub mod status_bar;
+pub mod terminal;
+pub mod timeline;
+pub mod toolbar;

@@ -1,0 +1,44 @@
+//! A transient message over the page (imports, copies, errors). Errors
+//! stay until dismissed; information fades after a few seconds.
+
+use gloo_timers::callback::Timeout;
+use yew::prelude::*;
+
+use crate::state::{Action, Notice};
+
+/// Properties of the notice.
+#[derive(Properties, PartialEq)]
+pub struct NoticeBarProps {
+    /// The message.
+    pub notice: Option<Notice>,
+    /// Dismissal goes here.
+    pub on_action: Callback<Action>,
+}
+
+/// The notice.
+#[function_component(NoticeBar)]
+pub fn notice_bar(props: &NoticeBarProps) -> Html {
+    {
+        let on_action = props.on_action.clone();
+        use_effect_with(props.notice.clone(), move |n| {
+            let timer = n
+                .as_ref()
+                .filter(|n| !n.error)
+                .map(|_| Timeout::new(4000, move || on_action.emit(Action::Dismiss)));
+            move || drop(timer)
+        });
+    }
+    let Some(n) = &props.notice else {
+        return html! {};
+    };
+    let dismiss = {
+        let on_action = props.on_action.clone();
+        Callback::from(move |_: MouseEvent| on_action.emit(Action::Dismiss))
+    };
+    html! {
+        <div class={classes!("notice", n.error.then_some("error"))} role={if n.error { "alert" } else { "status" }}>
+            <span>{ n.text.clone() }</span>
+            <button class="icon-btn" onclick={dismiss} aria-label="Dismiss">{ "×" }</button>
+        </div>
+    }
+}

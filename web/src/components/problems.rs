@@ -1,0 +1,71 @@
+//! The Problems list under the editor: parser errors and BuildKit's build
+//! checks for the Dockerfile; a click puts the cursor on the line.
+
+use yew::prelude::*;
+
+use crate::bridge::{Problem, Severity};
+use crate::state::Action;
+
+/// Properties of the Problems list.
+#[derive(Properties, PartialEq)]
+pub struct ProblemsProps {
+    /// What the parser and the checks found.
+    pub problems: Vec<Problem>,
+    /// Where clicks go.
+    pub on_action: Callback<Action>,
+}
+
+/// The Problems list.
+#[function_component(Problems)]
+pub fn problems(props: &ProblemsProps) -> Html {
+    let errors = props
+        .problems
+        .iter()
+        .filter(|p| p.severity == Severity::Error)
+        .count();
+    let warnings = props.problems.len() - errors;
+    html! {
+        <section class="problems" aria-label="Problems">
+            <div class="problems-title">
+                <span>{ "Problems" }</span>
+                <span class={classes!("count", (errors > 0).then_some("has-errors"))}>
+                    { format!("{errors} error{} · {warnings} warning{}", plural(errors), plural(warnings)) }
+                </span>
+            </div>
+            if props.problems.is_empty() {
+                <p class="problems-empty muted">{ "No problems: BuildKit's parser and build checks are happy." }</p>
+            } else {
+                <ul class="problem-list">
+                    { for props.problems.iter().map(|p| {
+                        let on_action = props.on_action.clone();
+                        let (line, column) = (p.line, p.utf16_column);
+                        let onclick = Callback::from(move |_: MouseEvent| on_action.emit(Action::JumpTo { line, column }));
+                        html! {
+                            <li>
+                                <button class={classes!("problem", p.severity.as_str())} {onclick}
+                                        title={format!("Go to line {}", p.line)}>
+                                    <span class="sev" aria-label={p.severity.as_str()}>
+                                        { if p.severity == Severity::Error { "✕" } else { "!" } }
+                                    </span>
+                                    <span class="msg">{ p.message.clone() }</span>
+                                    if let Some(rule) = &p.rule {
+                                        <span class="rule">{ rule.clone() }</span>
+                                    }
+                                    <span class="loc">{ format!("Ln {}, Col {}", p.line, p.column) }</span>
+                                </button>
+                            </li>
+                        }
+                    }) }
+                </ul>
+            }
+        </section>
+    }
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
+}

@@ -1,0 +1,55 @@
+//! The status bar: the latest build in one line, how long the engine took,
+//! and what LayerLab models.
+
+use std::rc::Rc;
+
+use yew::prelude::*;
+
+use crate::bridge::BuildVm;
+
+/// What the playground models (shown to the learner).
+const MODELS: &str = "Models the docker CLI v29 and BuildKit's Dockerfile frontend (moby/buildkit 73ed6825)";
+
+/// Properties of the status bar.
+#[derive(Properties, PartialEq)]
+pub struct StatusBarProps {
+    /// The latest build.
+    pub build: Option<Rc<BuildVm>>,
+    /// Whether it is for the current files.
+    pub current: bool,
+    /// Engine time of the latest build, ms.
+    pub engine_ms: f64,
+    /// Number of problems.
+    pub problems: usize,
+}
+
+/// The status bar.
+#[function_component(StatusBar)]
+pub fn status_bar(props: &StatusBarProps) -> Html {
+    let status = match &props.build {
+        None => "Building…".to_owned(),
+        Some(b) => {
+            let what = if b.error.is_some() {
+                "Build failed".to_owned()
+            } else {
+                format!("{} run, {} cached", b.ran, b.cached)
+            };
+            format!(
+                "{}: {what}",
+                if b.committed { "Built" } else { "Preview" },
+            )
+        }
+    };
+    html! {
+        <footer class="statusbar">
+            <span class="status" aria-live="polite">
+                <span class={classes!("dot", if props.current { "ok" } else { "busy" })} aria-hidden="true"></span>
+                { status }
+                if props.engine_ms > 0.0 {
+                    <span class="muted" id="engine-time">{ format!(" · engine {:.1} ms", props.engine_ms) }</span>
+                }
+            </span>
+            <span class="muted">{ "Runs entirely in your browser: no Docker, no server, no network. " }{ MODELS }</span>
+        </footer>
+    }
+}

@@ -1,0 +1,69 @@
+//! The build timeline: one lane per stage, each step a bar placed at its
+//! modelled start and sized by its duration, so independent stages that
+//! BuildKit runs in parallel are seen side by side; CACHED steps are thin
+//! marks.
+
+use std::rc::Rc;
+
+use yew::prelude::*;
+
+use crate::bridge::BuildVm;
+
+/// Properties of the timeline.
+#[derive(Properties, PartialEq)]
+pub struct TimelineProps {
+    /// The build.
+    pub build: Rc<BuildVm>,
+    /// The selected step's vertex.
+    pub selected: Option<usize>,
+}
+
+/// The timeline.
+#[function_component(Timeline)]
+pub fn timeline(props: &TimelineProps) -> Html {
+    let b = &props.build;
+    let total = b
+        .stages
+        .iter()
+        .map(|s| s.end_s)
+        .fold(b.duration_s, f64::max)
+        .max(0.1);
+    let pct = |s: f64| (s / total * 100.0).clamp(0.0, 100.0);
+    html! {
+        <figure class="timeline" aria-label="Build timeline">
+            { for b.stages.iter().map(|stage| html! {
+                <div class="lane">
+                    <span class="lane-name">{ if stage.name.is_empty() { "stage".to_owned() } else { stage.name.clone() } }</span>
+                    <div class="lane-track">
+                        { for stage.steps.iter().map(|step| {
+                            let width = if step.cached { 0.0 } else { pct(step.duration_s) };
+                            let style = format!("left: {:.2}%; width: max({:.2}%, 3px)", pct(step.start_s), width);
+                            let class = classes!(
+                                "bar",
+                                if step.cached { "cached" } else { "ran" },
+                                step.kind,
+                                (props.selected == Some(step.vertex)).then_some("selected")
+                            );
+                            let title = format!(
+                                "{} — {}",
+                                step.name,
+                                if step.cached { "CACHED".to_owned() } else { step.duration.clone() }
+                            );
+                            html! { <span {class} {style} {title}></span> }
+                        }) }
+                    </div>
+                </div>
+            }) }
+            { for b.skipped.iter().map(|name| html! {
+                <div class="lane skipped">
+                    <span class="lane-name">{ name.clone() }</span>
+                    <div class="lane-track"><span class="skipped-label">{ "skipped: the target does not need it" }</span></div>
+                </div>
+            }) }
+            <figcaption class="axis">
+                <span>{ "0s" }</span>
+                <span>{ format!("{total:.1}s modelled") }</span>
+            </figcaption>
+        </figure>
+    }
+}
