@@ -8,7 +8,6 @@
 
 use std::fmt;
 
-use layerlab_syntax::words::Lexer;
 use layerlab_syntax::{Dockerfile, Instruction, Span};
 
 /// An instruction BuildKit rejects before building.
@@ -427,34 +426,12 @@ impl<'a> Flags<'a> {
 /// `^(\d*)<<(-?)\s*([^<]*)$` plus BuildKit's checks: the heredoc a word
 /// opens, if it is exactly one (`<<EOF`, `<<-"EOF"`).
 pub fn parse_heredoc_word(word: &str) -> Option<InlineFile> {
-    let digits = word.bytes().take_while(u8::is_ascii_digit).count();
-    let rest = word[digits..].strip_prefix("<<")?;
-    let (chomp, rest) = match rest.strip_prefix('-') {
-        Some(r) => (true, r),
-        None => (false, rest),
-    };
-    let rest = rest.trim_start_matches(['\t', '\n', '\x0c', '\r', ' ']);
-    if rest.contains('<') || rest.is_empty() {
-        return None;
-    }
-    let env: Vec<(String, String)> = Vec::new();
-    let mut lexer = Lexer {
-        skip_unset_env: true,
-        ..Lexer::new('\\')
-    };
-    let words = lexer.process_words(rest, &env).ok()?;
-    if words.len() != 1 {
-        return None;
-    }
-    lexer.raw_quotes = true;
-    let raw = lexer.process_words(rest, &env).ok()?;
-    let quotes = |s: &str| s.matches(['\'', '"']).count();
-    let expand = raw.len() == 1 && quotes(&words[0]) == quotes(&raw[0]);
+    let h = layerlab_syntax::parse_heredoc(word).ok()??;
     Some(InlineFile {
-        name: words[0].clone(),
+        name: h.name.into_owned(),
         data: String::new(),
-        chomp,
-        expand,
+        chomp: h.chomp,
+        expand: h.expand,
     })
 }
 

@@ -17,7 +17,7 @@ pub mod words;
 
 pub use ast::{Arg, Directive, Dockerfile, Flag, Heredoc, Instruction, ParseError, Warning};
 pub use dump::{dump, go_quote};
-pub use parser::{parse, parse_borrowed, MAX_LINE_LENGTH};
+pub use parser::{parse, parse_borrowed, parse_heredoc, MAX_LINE_LENGTH};
 pub use span::{LineIndex, Position, Span};
 
 /// Parses raw bytes. Text that is not valid UTF-8 is decoded with each

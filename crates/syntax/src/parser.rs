@@ -322,8 +322,11 @@ fn heredocs_from_line(line: &str) -> Result<Vec<Heredoc<Cow<'static, str>>>, Str
     Ok(docs)
 }
 
+/// Reads one word as a heredoc opener (BuildKit's `ParseHeredoc`):
 /// `^(\d*)<<(-?)\s*([^<]*)$` and the checks BuildKit makes on the word.
-fn parse_heredoc(word: &str) -> Result<Option<Heredoc<Cow<'static, str>>>, String> {
+/// `Ok(None)` when the word opens no heredoc; the heredoc returned has an
+/// empty body and span.
+pub fn parse_heredoc(word: &str) -> Result<Option<Heredoc<Cow<'static, str>>>, String> {
     let digits = word.bytes().take_while(u8::is_ascii_digit).count();
     let Some(rest) = word[digits..].strip_prefix("<<") else {
         return Ok(None);
