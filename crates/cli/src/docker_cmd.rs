@@ -27,7 +27,11 @@ pub struct DockerArgs {
     #[arg(long, value_name = "FILE")]
     state: Option<PathBuf>,
     /// The docker command line, e.g. `build -t aspnetapp .`.
-    #[arg(trailing_var_arg = true, allow_hyphen_values = true, value_name = "ARGS")]
+    #[arg(
+        trailing_var_arg = true,
+        allow_hyphen_values = true,
+        value_name = "ARGS"
+    )]
     args: Vec<String>,
 }
 
@@ -78,7 +82,8 @@ fn read_dir_context(root: &Path) -> Result<Context, String> {
     let mut ctx = Context::new();
     let mut stack = vec![(root.to_path_buf(), String::new())];
     while let Some((dir, rel)) = stack.pop() {
-        let entries = std::fs::read_dir(&dir).map_err(|e| format!("{}: {}", dir.display(), os_reason(&e)))?;
+        let entries =
+            std::fs::read_dir(&dir).map_err(|e| format!("{}: {}", dir.display(), os_reason(&e)))?;
         let mut items: Vec<_> = entries.filter_map(Result::ok).collect();
         items.sort_by_key(|e| e.file_name());
         for entry in items {

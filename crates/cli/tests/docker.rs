@@ -7,7 +7,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
 fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("layerlab-cli-docker-{}-{name}", std::process::id()));
+    let dir =
+        std::env::temp_dir().join(format!("layerlab-cli-docker-{}-{name}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).expect("temp dir");
     dir
@@ -75,10 +76,21 @@ fn seed_story_through_the_cli() {
     let state = dir.join("state.json");
 
     // Step 2: build.
-    let (out, err) = ok(&docker(&app, &state, &["build", "-t", "aspnetapp", "."], b""));
+    let (out, err) = ok(&docker(
+        &app,
+        &state,
+        &["build", "-t", "aspnetapp", "."],
+        b"",
+    ));
     assert_eq!(out, "");
-    assert!(err.contains("#10 [build 5/8] RUN dotnet restore\n"), "{err}");
-    assert!(err.contains("naming to docker.io/library/aspnetapp:latest done"), "{err}");
+    assert!(
+        err.contains("#10 [build 5/8] RUN dotnet restore\n"),
+        "{err}"
+    );
+    assert!(
+        err.contains("naming to docker.io/library/aspnetapp:latest done"),
+        "{err}"
+    );
     assert!(state.exists());
 
     // Step 3: edit Program.cs, rebuild: restore is CACHED, publish runs.
@@ -86,20 +98,45 @@ fn seed_story_through_the_cli() {
     let mut source = std::fs::read_to_string(&prog).expect("Program.cs");
     source.push_str("// a change\n");
     std::fs::write(&prog, source).expect("edit");
-    let (_, err) = ok(&docker(&app, &state, &["build", "-t", "aspnetapp", "."], b""));
-    assert!(err.contains("#10 [build 5/8] RUN dotnet restore\n#10 CACHED\n"), "{err}");
+    let (_, err) = ok(&docker(
+        &app,
+        &state,
+        &["build", "-t", "aspnetapp", "."],
+        b"",
+    ));
+    assert!(
+        err.contains("#10 [build 5/8] RUN dotnet restore\n#10 CACHED\n"),
+        "{err}"
+    );
     assert!(!err.contains("#13 CACHED"), "{err}");
 
     // Step 5: images and sharing.
     let (out, _) = ok(&docker(&app, &state, &["images"], b""));
     let lines: Vec<&str> = out.lines().collect();
     assert_eq!(lines.len(), 2, "{out}");
-    assert!(lines[0].starts_with("IMAGE              ID             DISK USAGE"), "{out}");
+    assert!(
+        lines[0].starts_with("IMAGE              ID             DISK USAGE"),
+        "{out}"
+    );
     assert!(lines[1].starts_with("aspnetapp:latest   "), "{out}");
-    assert!(lines[1].contains("185MB"), "{out}");
-    let (out, _) = ok(&docker(&app, &state, &["images", "--format", "{{.Repository}}:{{.Tag}}"], b""));
+    let aspnet = layerlab_engine::catalog::resolve("mcr.microsoft.com/dotnet/aspnet:8.0")
+        .map(|b| b.size())
+        .unwrap_or(0);
+    let size = layerlab_engine::docker::format::human_size3(aspnet);
+    assert!(lines[1].contains(&format!(" {size} ")), "{out}");
+    let (out, _) = ok(&docker(
+        &app,
+        &state,
+        &["images", "--format", "{{.Repository}}:{{.Tag}}"],
+        b"",
+    ));
     assert_eq!(out, "aspnetapp:latest\n");
-    let (out, _) = ok(&docker(&app, &state, &["pull", "mcr.microsoft.com/dotnet/aspnet:8.0"], b""));
+    let (out, _) = ok(&docker(
+        &app,
+        &state,
+        &["pull", "mcr.microsoft.com/dotnet/aspnet:8.0"],
+        b"",
+    ));
     assert_eq!(out.matches(": Already exists\n").count(), 4, "{out}");
     let (out, _) = ok(&docker(&app, &state, &["system", "df", "-v"], b""));
     assert!(out.starts_with("Images space usage:\n\nREPOSITORY                        TAG       IMAGE ID       CREATED"), "{out}");
@@ -113,7 +150,10 @@ fn seed_story_through_the_cli() {
         .unwrap_or_else(|| panic!("{out}"));
     // aspnet:8.0 is all shared; aspnetapp shares the same bytes.
     let cols = |l: &str| -> Vec<String> {
-        l.split("   ").filter(|c| !c.trim().is_empty()).map(|c| c.trim().to_string()).collect()
+        l.split("   ")
+            .filter(|c| !c.trim().is_empty())
+            .map(|c| c.trim().to_string())
+            .collect()
     };
     let (a, b) = (cols(aspnet_row), cols(app_row));
     assert_eq!(a[6], "0B", "{aspnet_row}");
@@ -124,7 +164,10 @@ fn seed_story_through_the_cli() {
     let lines: Vec<&str> = out.lines().collect();
     assert!(lines[0].starts_with("IMAGE          CREATED "), "{out}");
     assert!(lines[0].contains(" CREATED BY "), "{out}");
-    assert!(lines[1].contains("ENTRYPOINT [\"dotnet\" \"aspnetapp.dll\"]"), "{out}");
+    assert!(
+        lines[1].contains("ENTRYPOINT [\"dotnet\" \"aspnetapp.dll\"]"),
+        "{out}"
+    );
     assert!(lines[2].contains("COPY /app ./ # buildkit"), "{out}");
     assert!(lines[3].contains("WORKDIR /app"), "{out}");
 
@@ -132,7 +175,16 @@ fn seed_story_through_the_cli() {
     let (id, err) = ok(&docker(
         &app,
         &state,
-        &["run", "-d", "--rm", "-p", "5000:8080", "--name", "aspnetcore_sample", "aspnetapp"],
+        &[
+            "run",
+            "-d",
+            "--rm",
+            "-p",
+            "5000:8080",
+            "--name",
+            "aspnetcore_sample",
+            "aspnetapp",
+        ],
         b"",
     ));
     assert_eq!(id.trim().len(), 64, "{id}");
@@ -140,19 +192,30 @@ fn seed_story_through_the_cli() {
     let (out, _) = ok(&docker(&app, &state, &["ps"], b""));
     let lines: Vec<&str> = out.lines().collect();
     assert_eq!(lines.len(), 2, "{out}");
-    assert!(lines[0].starts_with("CONTAINER ID   IMAGE       COMMAND                  CREATED"), "{out}");
+    assert!(
+        lines[0].starts_with("CONTAINER ID   IMAGE       COMMAND                  CREATED"),
+        "{out}"
+    );
     assert!(lines[1].starts_with(&id[..12]), "{out}");
     assert!(lines[1].contains("\"dotnet aspnetapp.dll\""), "{out}");
     assert!(lines[1].contains("0.0.0.0:5000->8080/tcp"), "{out}");
     assert!(lines[1].ends_with("aspnetcore_sample"), "{out}");
 
     // Step 7: exec, stop, and --rm removes it.
-    let (out, _) = ok(&docker(&app, &state, &["exec", "aspnetcore_sample", "ls", "/app"], b""));
+    let (out, _) = ok(&docker(
+        &app,
+        &state,
+        &["exec", "aspnetcore_sample", "ls", "/app"],
+        b"",
+    ));
     assert!(out.lines().any(|l| l == "aspnetapp.dll"), "{out}");
     let (out, _) = ok(&docker(&app, &state, &["stop", "aspnetcore_sample"], b""));
     assert_eq!(out, "aspnetcore_sample\n");
     let (out, _) = ok(&docker(&app, &state, &["ps", "-a"], b""));
-    assert_eq!(out, "CONTAINER ID   IMAGE     COMMAND   CREATED   STATUS    PORTS     NAMES\n");
+    assert_eq!(
+        out,
+        "CONTAINER ID   IMAGE     COMMAND   CREATED   STATUS    PORTS     NAMES\n"
+    );
 }
 
 #[test]
@@ -187,13 +250,37 @@ fn state_persists_across_processes_and_paths() {
     let saved = std::fs::read_to_string(&env_state).expect("state written");
     assert!(saved.contains("\"version\": 1"), "{saved}");
     // A second process sees the first one's image and the clock moved on.
-    let (out, _) = ok(&docker(&app, &env_state, &["images", "--format", "{{.Repository}}:{{.Tag}} {{.CreatedSince}}"], b""));
+    let (out, _) = ok(&docker(
+        &app,
+        &env_state,
+        &[
+            "images",
+            "--format",
+            "{{.Repository}}:{{.Tag}} {{.CreatedSince}}",
+        ],
+        b"",
+    ));
     assert_eq!(out, "alpine:3.20 13 days ago\n");
-    let (out, _) = ok(&docker(&app, &env_state, &["run", "-d", "--name", "box", "alpine:3.20", "sleep", "600"], b""));
+    let (out, _) = ok(&docker(
+        &app,
+        &env_state,
+        &["run", "-d", "--name", "box", "alpine:3.20", "sleep", "600"],
+        b"",
+    ));
     assert_eq!(out.trim().len(), 64);
-    let (out, _) = ok(&docker(&app, &env_state, &["ps", "--format", "{{.Names}} {{.Status}}"], b""));
+    let (out, _) = ok(&docker(
+        &app,
+        &env_state,
+        &["ps", "--format", "{{.Names}} {{.Status}}"],
+        b"",
+    ));
     assert_eq!(out, "box Up 10 seconds\n");
-    let (out, _) = ok(&docker(&app, &env_state, &["ps", "--format", "{{.Names}} {{.Status}}"], b""));
+    let (out, _) = ok(&docker(
+        &app,
+        &env_state,
+        &["ps", "--format", "{{.Names}} {{.Status}}"],
+        b"",
+    ));
     assert_eq!(out, "box Up 20 seconds\n");
 }
 
@@ -271,8 +358,14 @@ fn dockerfile_on_stdin_and_tar_contexts() {
     let state = dir.join("state.json");
     std::fs::create_dir_all(dir.join("ctx")).expect("mkdir");
     std::fs::write(dir.join("ctx/hello.txt"), "hello\n").expect("write");
-    let dockerfile = b"FROM alpine:3.20\nCOPY hello.txt /hello.txt\nCMD [\"cat\", \"/hello.txt\"]\n";
-    let o = docker(&dir, &state, &["build", "-q", "-t", "hello", "-f", "-", "ctx"], dockerfile);
+    let dockerfile =
+        b"FROM alpine:3.20\nCOPY hello.txt /hello.txt\nCMD [\"cat\", \"/hello.txt\"]\n";
+    let o = docker(
+        &dir,
+        &state,
+        &["build", "-q", "-t", "hello", "-f", "-", "ctx"],
+        dockerfile,
+    );
     let (out, _) = ok(&o);
     assert!(out.starts_with("sha256:"), "{out}");
     let (out, _) = ok(&docker(&dir, &state, &["run", "--rm", "hello"], b""));
@@ -283,11 +376,29 @@ fn dockerfile_on_stdin_and_tar_contexts() {
         ("a.txt", "from the tar\n"),
     ]);
     std::fs::write(dir.join("ctx.tar"), &tar).expect("write tar");
-    let (_, err) = ok(&docker(&dir, &state, &["build", "-t", "fromtar", "ctx.tar"], b""));
+    let (_, err) = ok(&docker(
+        &dir,
+        &state,
+        &["build", "-t", "fromtar", "ctx.tar"],
+        b"",
+    ));
     assert!(err.contains("COPY a.txt /a.txt"), "{err}");
-    let (out, _) = ok(&docker(&dir, &state, &["run", "--rm", "fromtar", "cat", "/a.txt"], b""));
+    let (out, _) = ok(&docker(
+        &dir,
+        &state,
+        &["run", "--rm", "fromtar", "cat", "/a.txt"],
+        b"",
+    ));
     assert_eq!(out, "from the tar\n");
     // And a tar on standard input.
-    let (_, err) = ok(&docker(&dir, &state, &["build", "-t", "stdintar", "-"], &tar));
-    assert!(err.contains("naming to docker.io/library/stdintar:latest done"), "{err}");
+    let (_, err) = ok(&docker(
+        &dir,
+        &state,
+        &["build", "-t", "stdintar", "-"],
+        &tar,
+    ));
+    assert!(
+        err.contains("naming to docker.io/library/stdintar:latest done"),
+        "{err}"
+    );
 }

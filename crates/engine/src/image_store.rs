@@ -597,20 +597,28 @@ mod tests {
             panic!("{s:?}");
         };
         let exists: Vec<bool> = s.layers.iter().map(|l| l.already_exists).collect();
-        assert_eq!(
-            exists,
-            [true, true, true, true, false, false, false, false]
-        );
+        assert_eq!(exists, [true, true, true, true, false, false, false, false]);
         let again = pull(&mut state, "mcr.microsoft.com/dotnet/sdk:8.0");
         assert!(again.is_ok_and(|p| p.up_to_date));
-        let aspnet = state.images.get(&a.id).cloned().unwrap_or_else(|| panic!("stored"));
-        let sdk = state.images.get(&s.id).cloned().unwrap_or_else(|| panic!("stored"));
+        let aspnet = state
+            .images
+            .get(&a.id)
+            .cloned()
+            .unwrap_or_else(|| panic!("stored"));
+        let sdk = state
+            .images
+            .get(&s.id)
+            .cloned()
+            .unwrap_or_else(|| panic!("stored"));
         // Shared: the four aspnet layers, in both images.
         let four: u64 = aspnet.layers.iter().map(|l| l.size).sum();
         assert_eq!(shared_size(&state, &aspnet), four);
         assert_eq!(shared_size(&state, &sdk), four);
         assert_eq!(layers_size(&state), sdk.size());
-        assert_eq!(lookup(&state, "mcr.microsoft.com/dotnet/sdk:8.0"), Some(s.id.clone()));
+        assert_eq!(
+            lookup(&state, "mcr.microsoft.com/dotnet/sdk:8.0"),
+            Some(s.id.clone())
+        );
         assert_eq!(lookup(&state, &s.id[7..14]), Some(s.id.clone()));
         assert_eq!(lookup(&state, "nosuch"), None);
     }

@@ -267,160 +267,158 @@ pub const INSTRUCTION_NAMES: [&str; 18] = [
     "workdir",
 ];
 
-/// Levenshtein distance over characters.
-fn distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let cost = usize::from(ca != *cb);
-            cur.push((prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1));
-        }
-        prev = cur;
-    }
-    prev[b.len()]
-}
-
 /// BuildKit's `suggest.WrapError`: appends ` (did you mean X?)` when an
-/// option is within two edits.
+/// option is within two edits (see [`crate::suggest::search`]).
 pub fn suggest(message: String, value: &str, options: &[&str], case_sensitive: bool) -> String {
-    let val = if case_sensitive {
-        value.to_string()
-    } else {
-        value.to_lowercase()
-    };
-    let mut best: Option<String> = None;
-    let mut min = 3;
-    for opt in options {
-        let o = if case_sensitive {
-            opt.to_string()
-        } else {
-            opt.to_lowercase()
-        };
-        if o == val {
-            return message;
-        }
-        let d = distance(&val, &o);
-        if d < min {
-            min = d;
-            best = Some(if case_sensitive {
-                o
-            } else if value == value.to_lowercase() {
-                o.to_lowercase()
-            } else if value == value.to_uppercase() {
-                o.to_uppercase()
-            } else {
-                o
-            });
-        }
-    }
-    match best {
+    match crate::suggest::search(value, options.iter().copied(), case_sensitive) {
         Some(m) => format!("{message} (did you mean {m}?)"),
         None => message,
     }
 }
 
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum FlagType {
+/// The types BuildKit's `BFlags` know.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum FlagType {
     Bool,
     Str,
     Strings,
 }
 
-/// BuildKit's `BFlags`: the flags an instruction accepts, parsed from the
-/// `--name=value` words.
-struct Flags<'a> {
-    defs: Vec<(&'static str, FlagType)>,
-    args: &'a [layerlab_syntax::Flag],
-    values: Vec<(String, Vec<String>)>,
+/// The flags ADD accepts.
+pub(crate) const ADD_FLAGS: &[(&str, FlagType)] = &[
+    ("chown", FlagType::Str),
+    ("chmod", FlagType::Str),
+    ("link", FlagType::Bool),
+    ("keep-git-dir", FlagType::Bool),
+    ("checksum", FlagType::Str),
+    ("unpack", FlagType::Bool),
+    ("exclude", FlagType::Strings),
+];
+
+/// The flags COPY accepts.
+pub(crate) const COPY_FLAGS: &[(&str, FlagType)] = &[
+    ("chown", FlagType::Str),
+    ("from", FlagType::Str),
+    ("chmod", FlagType::Str),
+    ("link", FlagType::Bool),
+    ("exclude", FlagType::Strings),
+    ("parents", FlagType::Bool),
+];
+
+/// The flags RUN accepts.
+pub(crate) const RUN_FLAGS: &[(&str, FlagType)] = &[
+    ("mount", FlagType::Strings),
+    ("network", FlagType::Str),
+    ("security", FlagType::Str),
+    ("device", FlagType::Strings),
+];
+
+/// The flags `HEALTHCHECK CMD` accepts.
+pub(crate) const HEALTHCHECK_FLAGS: &[(&str, FlagType)] = &[
+    ("interval", FlagType::Str),
+    ("timeout", FlagType::Str),
+    ("start-period", FlagType::Str),
+    ("start-interval", FlagType::Str),
+    ("retries", FlagType::Str),
+];
+
+/// The flags FROM accepts.
+pub(crate) const FROM_FLAGS: &[(&str, FlagType)] = &[("platform", FlagType::Str)];
+
+/// Flag values parsed by [`parse_flags`], each with the span of its flag.
+#[derive(Debug, Default)]
+pub(crate) struct FlagValues {
+    values: Vec<(String, Vec<(String, Span)>)>,
 }
 
-impl<'a> Flags<'a> {
-    fn new(args: &'a [layerlab_syntax::Flag], defs: &[(&'static str, FlagType)]) -> Self {
-        Flags {
-            defs: defs.to_vec(),
-            args,
-            values: Vec::new(),
-        }
+impl FlagValues {
+    /// Every value given to `name`, in order, with its flag's span.
+    pub(crate) fn all(&self, name: &str) -> &[(String, Span)] {
+        self.values
+            .iter()
+            .find(|(n, _)| n == name)
+            .map_or(&[], |(_, v)| v.as_slice())
     }
 
-    fn parse(&mut self) -> Result<(), (String, Span)> {
-        for flag in self.args {
-            let a = flag.text.as_str();
-            if a == "--" {
-                return Ok(());
-            }
-            let Some(body) = a.strip_prefix("--") else {
-                return Err((format!("arg should start with -- : {a}"), flag.span));
-            };
-            let (name, value) = match body.split_once('=') {
-                Some((n, v)) => (n, Some(v)),
-                None => (body, None),
-            };
-            let flag_name = format!("--{name}");
-            let Some(&(_, ty)) = self.defs.iter().find(|(n, _)| *n == name) else {
-                let mut names: Vec<&str> = self.defs.iter().map(|(n, _)| *n).collect();
-                names.sort_unstable();
-                return Err((
-                    suggest(format!("unknown flag: {flag_name}"), name, &names, true),
-                    flag.span,
-                ));
-            };
-            let seen = self.values.iter().position(|(n, _)| n == name);
-            if seen.is_some() && ty != FlagType::Strings {
-                return Err((format!("duplicate flag specified: {flag_name}"), flag.span));
-            }
-            let v = match ty {
-                FlagType::Bool => match value {
-                    Some("") => {
-                        return Err((format!("missing a value on flag: {flag_name}"), flag.span))
-                    }
-                    None => "true".to_string(),
-                    Some(v) => match v.to_ascii_lowercase().as_str() {
-                        "true" => "true".to_string(),
-                        "false" => "false".to_string(),
-                        _ => {
-                            return Err((
-                                format!("expecting boolean value for flag {flag_name}, not: {v}"),
-                                flag.span,
-                            ))
-                        }
-                    },
-                },
-                FlagType::Str | FlagType::Strings => match value {
-                    Some(v) => v.to_string(),
-                    None => {
-                        return Err((format!("missing a value on flag: {flag_name}"), flag.span))
-                    }
-                },
-            };
-            match seen {
-                Some(i) => self.values[i].1.push(v),
-                None => self.values.push((name.to_string(), vec![v])),
-            }
-        }
-        Ok(())
+    /// The last value given to `name`, with its flag's span.
+    pub(crate) fn get(&self, name: &str) -> Option<&(String, Span)> {
+        self.all(name).last()
     }
 
     fn string(&self, name: &str) -> Option<String> {
-        self.values
-            .iter()
-            .find(|(n, _)| n == name)
-            .and_then(|(_, v)| v.last().cloned())
+        self.get(name).map(|(v, _)| v.clone())
     }
 
     fn strings(&self, name: &str) -> Vec<String> {
-        self.values
-            .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, v)| v.clone())
-            .unwrap_or_default()
+        self.all(name).iter().map(|(v, _)| v.clone()).collect()
     }
 
     fn bool(&self, name: &str) -> Option<bool> {
-        self.string(name).map(|v| v == "true")
+        self.get(name).map(|(v, _)| v == "true")
     }
+}
+
+/// BuildKit's `BFlags.Parse`: the `--name=value` words of an instruction
+/// against the flags it accepts. A bool flag's value is `"true"` or
+/// `"false"`. Used by both the build and the linter.
+pub(crate) fn parse_flags(
+    args: &[layerlab_syntax::Flag],
+    defs: &[(&str, FlagType)],
+) -> Result<FlagValues, (String, Span)> {
+    let mut out = FlagValues::default();
+    for flag in args {
+        let a = flag.text.as_str();
+        if a == "--" {
+            break;
+        }
+        let Some(body) = a.strip_prefix("--") else {
+            return Err((format!("arg should start with -- : {a}"), flag.span));
+        };
+        let (name, value) = match body.split_once('=') {
+            Some((n, v)) => (n, Some(v)),
+            None => (body, None),
+        };
+        let flag_name = format!("--{name}");
+        let Some(&(_, ty)) = defs.iter().find(|(n, _)| *n == name) else {
+            // BuildKit suggests from a map's keys (no set order); sorting
+            // makes ties deterministic.
+            let mut names: Vec<&str> = defs.iter().map(|(n, _)| *n).collect();
+            names.sort_unstable();
+            return Err((
+                suggest(format!("unknown flag: {flag_name}"), name, &names, true),
+                flag.span,
+            ));
+        };
+        let seen = out.values.iter().position(|(n, _)| n == name);
+        if seen.is_some() && ty != FlagType::Strings {
+            return Err((format!("duplicate flag specified: {flag_name}"), flag.span));
+        }
+        let v = match ty {
+            FlagType::Bool => match value {
+                Some("") => return Err((format!("missing a value on flag: {flag_name}"), flag.span)),
+                None => "true".to_string(),
+                Some(v) => match v.to_ascii_lowercase().as_str() {
+                    "true" => "true".to_string(),
+                    "false" => "false".to_string(),
+                    _ => {
+                        return Err((
+                            format!("expecting boolean value for flag {flag_name}, not: {v}"),
+                            flag.span,
+                        ))
+                    }
+                },
+            },
+            FlagType::Str | FlagType::Strings => match value {
+                Some(v) => v.to_string(),
+                None => return Err((format!("missing a value on flag: {flag_name}"), flag.span)),
+            },
+        };
+        match seen {
+            Some(i) => out.values[i].1.push((v, flag.span)),
+            None => out.values.push((name.to_string(), vec![(v, flag.span)])),
+        }
+    }
+    Ok(out)
 }
 
 /// `^(\d*)<<(-?)\s*([^<]*)$` plus BuildKit's checks: the heredoc a word
@@ -590,10 +588,8 @@ pub fn parse_command(ins: &Instruction) -> Result<Command, InstructionError> {
     };
     let args = values(ins);
     let kw = ins.keyword.to_ascii_lowercase();
-    use FlagType::*;
     let no_flags = |ins: &Instruction| -> Result<(), InstructionError> {
-        let mut f = Flags::new(&ins.flags, &[]);
-        f.parse().map_err(flag_err)
+        parse_flags(&ins.flags, &[]).map(drop).map_err(flag_err)
     };
     let kind = match kw.as_str() {
         "env" | "label" => {
@@ -633,19 +629,7 @@ pub fn parse_command(ins: &Instruction) -> Result<Command, InstructionError> {
             if args.len() < 2 && ins.heredocs.is_empty() {
                 return Err(err("ADD requires at least two arguments, but only one was provided. Destination could not be determined".into()));
             }
-            let mut f = Flags::new(
-                &ins.flags,
-                &[
-                    ("chown", Str),
-                    ("chmod", Str),
-                    ("link", Bool),
-                    ("keep-git-dir", Bool),
-                    ("checksum", Str),
-                    ("unpack", Bool),
-                    ("exclude", Strings),
-                ],
-            );
-            f.parse().map_err(flag_err)?;
+            let f = parse_flags(&ins.flags, ADD_FLAGS).map_err(flag_err)?;
             let paths = sources_and_dest(ins, "ADD").map_err(err)?;
             CommandKind::Add(AddCommand {
                 paths,
@@ -662,18 +646,7 @@ pub fn parse_command(ins: &Instruction) -> Result<Command, InstructionError> {
             if args.len() < 2 {
                 return Err(err("COPY requires at least two arguments, but only one was provided. Destination could not be determined".into()));
             }
-            let mut f = Flags::new(
-                &ins.flags,
-                &[
-                    ("chown", Str),
-                    ("from", Str),
-                    ("chmod", Str),
-                    ("link", Bool),
-                    ("exclude", Strings),
-                    ("parents", Bool),
-                ],
-            );
-            f.parse().map_err(flag_err)?;
+            let f = parse_flags(&ins.flags, COPY_FLAGS).map_err(flag_err)?;
             let paths = sources_and_dest(ins, "COPY").map_err(err)?;
             CommandKind::Copy(CopyCommand {
                 paths,
@@ -714,16 +687,7 @@ pub fn parse_command(ins: &Instruction) -> Result<Command, InstructionError> {
             CommandKind::Workdir(args[0].clone())
         }
         "run" => {
-            let mut f = Flags::new(
-                &ins.flags,
-                &[
-                    ("mount", Strings),
-                    ("network", Str),
-                    ("security", Str),
-                    ("device", Strings),
-                ],
-            );
-            f.parse().map_err(flag_err)?;
+            let f = parse_flags(&ins.flags, RUN_FLAGS).map_err(flag_err)?;
             let network = f.string("network").unwrap_or_else(|| "default".into());
             if !["default", "none", "host"].contains(&network.as_str()) {
                 return Err(err(format!("invalid network mode {network:?}")));
@@ -772,17 +736,7 @@ pub fn parse_command(ins: &Instruction) -> Result<Command, InstructionError> {
                     retries: 0,
                 })
             } else {
-                let mut f = Flags::new(
-                    &ins.flags,
-                    &[
-                        ("interval", Str),
-                        ("timeout", Str),
-                        ("start-period", Str),
-                        ("start-interval", Str),
-                        ("retries", Str),
-                    ],
-                );
-                f.parse().map_err(flag_err)?;
+                let f = parse_flags(&ins.flags, HEALTHCHECK_FLAGS).map_err(flag_err)?;
                 if typ != "CMD" {
                     return Err(err(format!(
                         "Unknown type \"{typ}\" in HEALTHCHECK (try CMD)"
@@ -951,8 +905,7 @@ fn parse_from(ins: &Instruction) -> Result<Stage, InstructionError> {
         1 => None,
         _ => return Err(err("FROM requires either one or three arguments".into())),
     };
-    let mut f = Flags::new(&ins.flags, &[("platform", FlagType::Str)]);
-    f.parse().map_err(|(message, span)| InstructionError {
+    let f = parse_flags(&ins.flags, FROM_FLAGS).map_err(|(message, span)| InstructionError {
         message,
         line: ins.start_line,
         span,

@@ -219,7 +219,16 @@ pub fn tar(entries: &[LayerEntry]) -> Vec<u8> {
                 body.push_str(&pax_record(k, v));
             }
             let pax_name = format!("PaxHeaders/{}", truncate(&name, 80));
-            write_header(&mut out, &pax_name, b'x', 0o644, 0, 0, body.len() as u64, "");
+            write_header(
+                &mut out,
+                &pax_name,
+                b'x',
+                0o644,
+                0,
+                0,
+                body.len() as u64,
+                "",
+            );
             write_data(&mut out, body.as_bytes());
         }
         write_header(
@@ -587,7 +596,10 @@ mod tests {
         // Content changes the digest; so does the modelled size.
         let mut fs2 = fs.clone();
         fs2.put("/app/big.dll", Node::sized_file("stand-in", 20_001, 0o644));
-        assert_ne!(diff_id(&fs.diff(&Fs::new())), diff_id(&fs2.diff(&Fs::new())));
+        assert_ne!(
+            diff_id(&fs.diff(&Fs::new())),
+            diff_id(&fs2.diff(&Fs::new()))
+        );
     }
 
     #[test]

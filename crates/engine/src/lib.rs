@@ -22,6 +22,7 @@ pub mod limits;
 pub mod paths;
 pub mod shell;
 pub mod state;
+pub mod suggest;
 pub mod tools;
 pub mod lint;
 pub mod run;

@@ -201,8 +201,11 @@ fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> Res {
     }
     ctx.json = p.on("json");
     if p.on("version") {
-        ctx.out
-            .push_str(&format!("Docker version {}, build {}\n", versions::CLI, versions::CLI_COMMIT));
+        ctx.out.push_str(&format!(
+            "Docker version {}, build {}\n",
+            versions::CLI,
+            versions::CLI_COMMIT
+        ));
         return Ok(());
     }
     let args = &p.args;
@@ -222,22 +225,69 @@ fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> Res {
             Some("prune") if cmd == "builder" => images::builder_prune(ctx, &rest[1..]),
             _ => group(ctx, cmd, rest, &["build", "prune"]),
         },
-        "images" => images::list(ctx, &Command::new("docker images", "[OPTIONS] [REPOSITORY[:TAG]]"), rest, true),
-        "history" => images::history(ctx, &Command::new("docker history", "[OPTIONS] IMAGE"), rest),
-        "pull" => images::pull(ctx, &Command::new("docker pull", "[OPTIONS] NAME[:TAG|@DIGEST]"), rest),
-        "rmi" => images::rmi(ctx, &Command::new("docker rmi", "[OPTIONS] IMAGE [IMAGE...]"), rest),
-        "tag" => images::tag(ctx, &Command::new("docker tag", "SOURCE_IMAGE[:TAG] TARGET_IMAGE[:TAG]"), rest),
+        "images" => images::list(
+            ctx,
+            &Command::new("docker images", "[OPTIONS] [REPOSITORY[:TAG]]"),
+            rest,
+            true,
+        ),
+        "history" => images::history(
+            ctx,
+            &Command::new("docker history", "[OPTIONS] IMAGE"),
+            rest,
+        ),
+        "pull" => images::pull(
+            ctx,
+            &Command::new("docker pull", "[OPTIONS] NAME[:TAG|@DIGEST]"),
+            rest,
+        ),
+        "rmi" => images::rmi(
+            ctx,
+            &Command::new("docker rmi", "[OPTIONS] IMAGE [IMAGE...]"),
+            rest,
+        ),
+        "tag" => images::tag(
+            ctx,
+            &Command::new("docker tag", "SOURCE_IMAGE[:TAG] TARGET_IMAGE[:TAG]"),
+            rest,
+        ),
         "inspect" => system::inspect(ctx, rest),
         "run" => containers::run(ctx, crate::run::RunCommand::Run, rest),
         "create" => containers::run(ctx, crate::run::RunCommand::Create, rest),
-        "start" => containers::start(ctx, &Command::new("docker start", "[OPTIONS] CONTAINER [CONTAINER...]"), rest),
+        "start" => containers::start(
+            ctx,
+            &Command::new("docker start", "[OPTIONS] CONTAINER [CONTAINER...]"),
+            rest,
+        ),
         "ps" => containers::ps(ctx, &Command::new("docker ps", "[OPTIONS]"), rest),
         "exec" => containers::exec(ctx, rest),
-        "stop" => containers::stop(ctx, &Command::new("docker stop", "[OPTIONS] CONTAINER [CONTAINER...]"), rest, false),
-        "kill" => containers::stop(ctx, &Command::new("docker kill", "[OPTIONS] CONTAINER [CONTAINER...]"), rest, true),
-        "rm" => containers::rm(ctx, &Command::new("docker rm", "[OPTIONS] CONTAINER [CONTAINER...]"), rest),
-        "logs" => containers::logs(ctx, &Command::new("docker logs", "[OPTIONS] CONTAINER"), rest),
-        "port" => containers::port(ctx, &Command::new("docker port", "CONTAINER [PRIVATE_PORT[/PROTO]]"), rest),
+        "stop" => containers::stop(
+            ctx,
+            &Command::new("docker stop", "[OPTIONS] CONTAINER [CONTAINER...]"),
+            rest,
+            false,
+        ),
+        "kill" => containers::stop(
+            ctx,
+            &Command::new("docker kill", "[OPTIONS] CONTAINER [CONTAINER...]"),
+            rest,
+            true,
+        ),
+        "rm" => containers::rm(
+            ctx,
+            &Command::new("docker rm", "[OPTIONS] CONTAINER [CONTAINER...]"),
+            rest,
+        ),
+        "logs" => containers::logs(
+            ctx,
+            &Command::new("docker logs", "[OPTIONS] CONTAINER"),
+            rest,
+        ),
+        "port" => containers::port(
+            ctx,
+            &Command::new("docker port", "CONTAINER [PRIVATE_PORT[/PROTO]]"),
+            rest,
+        ),
         "version" => system::version(ctx, rest),
         "info" => system::info(ctx, &Command::new("docker info", "[OPTIONS]"), rest),
         "image" => {
@@ -246,12 +296,37 @@ fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> Res {
             };
             let more = &rest[1..];
             match sub.as_str() {
-                "ls" | "list" => images::list(ctx, &Command::new("docker image ls", "[OPTIONS] [REPOSITORY[:TAG]]"), more, false),
-                "history" => images::history(ctx, &Command::new("docker image history", "[OPTIONS] IMAGE"), more),
-                "inspect" => images::inspect(ctx, &Command::new("docker image inspect", "[OPTIONS] IMAGE [IMAGE...]"), more),
-                "pull" => images::pull(ctx, &Command::new("docker image pull", "[OPTIONS] NAME[:TAG|@DIGEST]"), more),
-                "rm" | "remove" | "rmi" => images::rmi(ctx, &Command::new("docker image rm", "[OPTIONS] IMAGE [IMAGE...]"), more),
-                "tag" => images::tag(ctx, &Command::new("docker image tag", "SOURCE_IMAGE[:TAG] TARGET_IMAGE[:TAG]"), more),
+                "ls" | "list" => images::list(
+                    ctx,
+                    &Command::new("docker image ls", "[OPTIONS] [REPOSITORY[:TAG]]"),
+                    more,
+                    false,
+                ),
+                "history" => images::history(
+                    ctx,
+                    &Command::new("docker image history", "[OPTIONS] IMAGE"),
+                    more,
+                ),
+                "inspect" => images::inspect(
+                    ctx,
+                    &Command::new("docker image inspect", "[OPTIONS] IMAGE [IMAGE...]"),
+                    more,
+                ),
+                "pull" => images::pull(
+                    ctx,
+                    &Command::new("docker image pull", "[OPTIONS] NAME[:TAG|@DIGEST]"),
+                    more,
+                ),
+                "rm" | "remove" | "rmi" => images::rmi(
+                    ctx,
+                    &Command::new("docker image rm", "[OPTIONS] IMAGE [IMAGE...]"),
+                    more,
+                ),
+                "tag" => images::tag(
+                    ctx,
+                    &Command::new("docker image tag", "SOURCE_IMAGE[:TAG] TARGET_IMAGE[:TAG]"),
+                    more,
+                ),
                 "prune" => images::image_prune(ctx, more),
                 "build" => cmd_build(ctx, rest),
                 _ => group(ctx, cmd, rest, &[]),
@@ -263,24 +338,72 @@ fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> Res {
             };
             let more = &rest[1..];
             match sub.as_str() {
-                "ls" | "list" | "ps" => containers::ps(ctx, &Command::new("docker container ls", "[OPTIONS]"), more),
+                "ls" | "list" | "ps" => {
+                    containers::ps(ctx, &Command::new("docker container ls", "[OPTIONS]"), more)
+                }
                 "run" => containers::run(ctx, crate::run::RunCommand::Run, more),
                 "create" => containers::run(ctx, crate::run::RunCommand::Create, more),
-                "start" => containers::start(ctx, &Command::new("docker container start", "[OPTIONS] CONTAINER [CONTAINER...]"), more),
+                "start" => containers::start(
+                    ctx,
+                    &Command::new(
+                        "docker container start",
+                        "[OPTIONS] CONTAINER [CONTAINER...]",
+                    ),
+                    more,
+                ),
                 "exec" => containers::exec(ctx, more),
-                "stop" => containers::stop(ctx, &Command::new("docker container stop", "[OPTIONS] CONTAINER [CONTAINER...]"), more, false),
-                "kill" => containers::stop(ctx, &Command::new("docker container kill", "[OPTIONS] CONTAINER [CONTAINER...]"), more, true),
-                "rm" | "remove" => containers::rm(ctx, &Command::new("docker container rm", "[OPTIONS] CONTAINER [CONTAINER...]"), more),
-                "logs" => containers::logs(ctx, &Command::new("docker container logs", "[OPTIONS] CONTAINER"), more),
-                "port" => containers::port(ctx, &Command::new("docker container port", "CONTAINER [PRIVATE_PORT[/PROTO]]"), more),
-                "inspect" => containers::inspect_cmd(ctx, &Command::new("docker container inspect", "[OPTIONS] CONTAINER [CONTAINER...]"), more),
+                "stop" => containers::stop(
+                    ctx,
+                    &Command::new(
+                        "docker container stop",
+                        "[OPTIONS] CONTAINER [CONTAINER...]",
+                    ),
+                    more,
+                    false,
+                ),
+                "kill" => containers::stop(
+                    ctx,
+                    &Command::new(
+                        "docker container kill",
+                        "[OPTIONS] CONTAINER [CONTAINER...]",
+                    ),
+                    more,
+                    true,
+                ),
+                "rm" | "remove" => containers::rm(
+                    ctx,
+                    &Command::new("docker container rm", "[OPTIONS] CONTAINER [CONTAINER...]"),
+                    more,
+                ),
+                "logs" => containers::logs(
+                    ctx,
+                    &Command::new("docker container logs", "[OPTIONS] CONTAINER"),
+                    more,
+                ),
+                "port" => containers::port(
+                    ctx,
+                    &Command::new("docker container port", "CONTAINER [PRIVATE_PORT[/PROTO]]"),
+                    more,
+                ),
+                "inspect" => containers::inspect_cmd(
+                    ctx,
+                    &Command::new(
+                        "docker container inspect",
+                        "[OPTIONS] CONTAINER [CONTAINER...]",
+                    ),
+                    more,
+                ),
                 "prune" => containers::prune(ctx, more),
                 _ => group(ctx, cmd, rest, &[]),
             }
         }
         "system" => match rest.first().map(String::as_str) {
             Some("df") => images::system_df(ctx, &rest[1..]),
-            Some("info") => system::info(ctx, &Command::new("docker system info", "[OPTIONS]"), &rest[1..]),
+            Some("info") => system::info(
+                ctx,
+                &Command::new("docker system info", "[OPTIONS]"),
+                &rest[1..],
+            ),
             _ => group(ctx, cmd, rest, &[]),
         },
         other => {
@@ -347,9 +470,12 @@ pub(crate) fn render(format_str: &str, header: &Value, rows: &[Value]) -> Result
         .map_err(|e| CliError::new(format!("template parsing error: template: {}", e.0)))?;
     let mut body = String::new();
     for r in rows {
-        let s = tmpl
-            .execute(r, false)
-            .map_err(|e| CliError::new(format!("template parsing error: template: :1: executing \"\": {}", e.0)))?;
+        let s = tmpl.execute(r, false).map_err(|e| {
+            CliError::new(format!(
+                "template parsing error: template: :1: executing \"\": {}",
+                e.0
+            ))
+        })?;
         body.push_str(&s);
         body.push('\n');
     }
@@ -372,12 +498,19 @@ pub(crate) fn template_string(f: &str) -> String {
         _ => {}
     }
     let f = f.strip_prefix("table").unwrap_or(f);
-    f.trim_matches(' ').replace("\\t", "\t").replace("\\n", "\n")
+    f.trim_matches(' ')
+        .replace("\\t", "\t")
+        .replace("\\n", "\n")
 }
 
 /// A header map for tables.
 pub(crate) fn header(pairs: &[(&str, &str)]) -> Value {
-    Value::Map(pairs.iter().map(|(k, v)| (k.to_string(), Value::str(*v))).collect())
+    Value::Map(
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), Value::str(*v)))
+            .collect(),
+    )
 }
 
 fn build_flag_code(message: &str) -> i32 {
@@ -395,7 +528,9 @@ fn build_flag_code(message: &str) -> i32 {
 /// `docker build` (and `docker buildx build`, `docker image build`,
 /// `docker builder build`): `args` starts with `build`.
 fn cmd_build(ctx: &mut Ctx<'_>, args: &[String]) -> Res {
-    use super::build::{render_plain, render_quiet, report_json, run as run_build, BuildCommand, Progress};
+    use super::build::{
+        render_plain, render_quiet, report_json, run as run_build, BuildCommand, Progress,
+    };
     if args.iter().any(|a| a == "--help") {
         return usage(
             ctx,
@@ -419,13 +554,14 @@ fn cmd_build(ctx: &mut Ctx<'_>, args: &[String]) -> Res {
             }
         }
     }
-    let context = ctx.host.load_context(&cmd.context).map_err(|e| {
-        CliError::new(format!("ERROR: unable to prepare context: {e}"))
-    })?;
+    let context = ctx
+        .host
+        .load_context(&cmd.context)
+        .map_err(|e| CliError::new(format!("ERROR: unable to prepare context: {e}")))?;
     let dockerfile: Option<String> = match &cmd.file {
-        Some(f) if f == "-" => Some(
-            String::from_utf8_lossy(&ctx.host.read_file("-").unwrap_or_default()).into_owned(),
-        ),
+        Some(f) if f == "-" => {
+            Some(String::from_utf8_lossy(&ctx.host.read_file("-").unwrap_or_default()).into_owned())
+        }
         Some(f) => ctx
             .host
             .read_file(f)
@@ -479,14 +615,22 @@ mod tests {
     #[test]
     fn template_string_like_the_formatter() {
         assert_eq!(template_string("json"), "{{json .}}");
-        assert_eq!(template_string("table {{.ID}}\\t{{.Size}}"), "{{.ID}}\t{{.Size}}");
+        assert_eq!(
+            template_string("table {{.ID}}\\t{{.Size}}"),
+            "{{.ID}}\t{{.Size}}"
+        );
         let rows = [Value::Ctx(
             "*x".into(),
-            vec![("ID".into(), Value::str("abc")), ("Size".into(), Value::str("1MB"))],
+            vec![
+                ("ID".into(), Value::str("abc")),
+                ("Size".into(), Value::str("1MB")),
+            ],
         )];
         let h = header(&[("ID", "IMAGE ID"), ("Size", "SIZE")]);
         assert_eq!(
-            render("table {{.ID}}\\t{{.Size}}", &h, &rows).ok().as_deref(),
+            render("table {{.ID}}\\t{{.Size}}", &h, &rows)
+                .ok()
+                .as_deref(),
             Some("IMAGE ID   SIZE\nabc        1MB\n")
         );
         assert_eq!(render("{{.ID}}", &h, &rows).ok().as_deref(), Some("abc\n"));

@@ -142,9 +142,30 @@ pub struct Container {
     /// Modelled output, one line each.
     #[serde(default)]
     pub logs: Vec<String>,
-    /// True when the process ends by itself.
+    /// What the process prints each time it starts, one line each.
     #[serde(default)]
-    pub short_lived: bool,
+    pub run_output: Vec<String>,
+    /// Its exit status when it ends by itself (`None`: it keeps running
+    /// until stopped).
+    #[serde(default)]
+    pub run_exit: Option<i32>,
+}
+
+impl Container {
+    /// Starts (or restarts) the process at `now`.
+    fn begin(&mut self, now: i64) {
+        self.started_at = now;
+        self.finished_at = 0;
+        self.logs.extend(self.run_output.iter().cloned());
+        match self.run_exit {
+            None => self.running = true,
+            Some(code) => {
+                self.running = false;
+                self.finished_at = now;
+                self.exit_code = code;
+            }
+        }
+    }
 }
 
 impl Container {
@@ -172,7 +193,10 @@ impl Container {
     /// ago`, `Created`).
     pub fn status(&self, now: i64) -> String {
         if self.running {
-            return format!("Up {}", super::format::human_duration(now - self.started_at));
+            return format!(
+                "Up {}",
+                super::format::human_duration(now - self.started_at)
+            );
         }
         if self.started_at == 0 {
             return "Created".into();
@@ -195,10 +219,25 @@ impl Container {
         let mut out = Vec::new();
         for p in &self.ports {
             if p.host_ip.is_empty() {
-                out.push(("0.0.0.0".to_string(), p.host_port, p.container_port, p.protocol.clone()));
-                out.push(("::".to_string(), p.host_port, p.container_port, p.protocol.clone()));
+                out.push((
+                    "0.0.0.0".to_string(),
+                    p.host_port,
+                    p.container_port,
+                    p.protocol.clone(),
+                ));
+                out.push((
+                    "::".to_string(),
+                    p.host_port,
+                    p.container_port,
+                    p.protocol.clone(),
+                ));
             } else {
-                out.push((p.host_ip.clone(), p.host_port, p.container_port, p.protocol.clone()));
+                out.push((
+                    p.host_ip.clone(),
+                    p.host_port,
+                    p.container_port,
+                    p.protocol.clone(),
+                ));
             }
         }
         out
@@ -227,7 +266,10 @@ pub fn displayable_ports(c: &Container) -> String {
             let Ok(port) = port.parse::<u16>() else {
                 continue;
             };
-            if !ports.iter().any(|p| p.0 == port && p.3 == proto && p.1.is_some()) {
+            if !ports
+                .iter()
+                .any(|p| p.0 == port && p.3 == proto && p.1.is_some())
+            {
                 ports.push((port, None, 0, proto.to_string()));
             }
         }
@@ -294,20 +336,25 @@ pub fn displayable_ports(c: &Container) -> String {
     result.join(", ")
 }
 
-/// The IMAGE column of `docker ps`.
-pub fn image_column(c: &Container, trunc: bool) -> String {
-    if c.image.is_empty() {
+/// The IMAGE column of `docker ps`: the name given, or the image ID
+/// when that name now refers to another image (the daemon's list).
+pub fn image_column(state: &State, c: &Container, trunc: bool) -> String {
+    let image = match store::lookup(state, &c.image) {
+        Some(id) if id == c.image_id => c.image.clone(),
+        _ => c.image_id.clone(),
+    };
+    if image.is_empty() {
         return "<no image>".into();
     }
     if !trunc {
-        return c.image.clone();
+        return image;
     }
-    if truncate_id(&c.image_id) == truncate_id(&c.image) {
-        return truncate_id(&c.image);
+    if truncate_id(&c.image_id) == truncate_id(&image) {
+        return truncate_id(&image);
     }
-    match crate::catalog::Reference::parse(&c.image) {
+    match crate::catalog::Reference::parse(&image) {
         Ok(r) => crate::catalog::Reference { digest: None, ..r }.familiar(),
-        Err(_) => c.image.clone(),
+        Err(_) => image,
     }
 }
 
@@ -385,7 +432,9 @@ fn view(state: &State, c: &Container, img: Option<&StoredImage>) -> ContainerVie
                 (FsKind::File, *size, text)
             }
             crate::filesystem::NodeKind::Dir => (FsKind::Dir, 4096, None),
-            crate::filesystem::NodeKind::Symlink(t) => (FsKind::Symlink(t.clone()), t.len() as u64, None),
+            crate::filesystem::NodeKind::Symlink(t) => {
+                (FsKind::Symlink(t.clone()), t.len() as u64, None)
+            }
         };
         files.insert(
             path.clone(),
@@ -438,7 +487,10 @@ fn startup_logs(plan: &RunPlan) -> Vec<String> {
         };
         let scheme = l.scheme.clone().unwrap_or_else(|| "http".into());
         lines.push("info: Microsoft.Hosting.Lifetime[14]".to_string());
-        lines.push(format!("      Now listening on: {scheme}://{host}:{}", l.port));
+        lines.push(format!(
+            "      Now listening on: {scheme}://{host}:{}",
+            l.port
+        ));
     }
     lines.extend([
         "info: Microsoft.Hosting.Lifetime[0]".to_string(),
@@ -481,7 +533,10 @@ pub(crate) fn run(ctx: &mut Ctx<'_>, command: RunCommand, args: &[String]) -> Re
         code: e.exit_code,
     })?;
     if opts.help {
-        let cmd = Command::new(format!("docker {}", command.name()), "[OPTIONS] IMAGE [COMMAND] [ARG...]");
+        let cmd = Command::new(
+            format!("docker {}", command.name()),
+            "[OPTIONS] IMAGE [COMMAND] [ARG...]",
+        );
         let short = if command == RunCommand::Run {
             "Create and run a new container from an image"
         } else {
@@ -520,12 +575,12 @@ pub(crate) fn run(ctx: &mut Ctx<'_>, command: RunCommand, args: &[String]) -> Re
             o.id
         }
     };
-    let img = ctx
-        .state
-        .images
-        .get(&image_id)
-        .cloned()
-        .ok_or_else(|| fail(format!("Error response from daemon: {}", super::images::no_such_image(&opts.image))))?;
+    let img = ctx.state.images.get(&image_id).cloned().ok_or_else(|| {
+        fail(format!(
+            "Error response from daemon: {}",
+            super::images::no_such_image(&opts.image)
+        ))
+    })?;
     if let Some(name) = &opts.name {
         let n = name.trim_start_matches('/');
         if let Some(existing) = ctx.state.containers.values().find(|c| c.name == n) {
@@ -547,7 +602,11 @@ pub(crate) fn run(ctx: &mut Ctx<'_>, command: RunCommand, args: &[String]) -> Re
         .as_bytes(),
     );
     let fs = store::filesystem(ctx.state, &img);
-    let read = |p: &str| fs.read(p).ok().map(|b| String::from_utf8_lossy(b).into_owned());
+    let read = |p: &str| {
+        fs.read(p)
+            .ok()
+            .map(|b| String::from_utf8_lossy(b).into_owned())
+    };
     let mut generated = run::generate_name(&id);
     let mut k = 0u8;
     while ctx.state.containers.values().any(|c| c.name == generated) {
@@ -603,7 +662,11 @@ pub(crate) fn run(ctx: &mut Ctx<'_>, command: RunCommand, args: &[String]) -> Re
     };
     let stops_on_signal = match plan.pid1.kind {
         Pid1Kind::Shell => false,
-        _ => plan.app.as_ref().and_then(|a| a.handles_sigterm).unwrap_or(false),
+        _ => plan
+            .app
+            .as_ref()
+            .and_then(|a| a.handles_sigterm)
+            .unwrap_or(false),
     };
     let mut c = Container {
         id: id.clone(),
@@ -649,7 +712,8 @@ pub(crate) fn run(ctx: &mut Ctx<'_>, command: RunCommand, args: &[String]) -> Re
         stops_on_signal: stops_on_signal || plan.init,
         app: plan.app.as_ref().map(|a| a.name.clone()),
         logs: Vec::new(),
-        short_lived: false,
+        run_output: Vec::new(),
+        run_exit: None,
     };
     for line in &plan.stderr {
         ctx.err.push_str(line);
@@ -658,8 +722,13 @@ pub(crate) fn run(ctx: &mut Ctx<'_>, command: RunCommand, args: &[String]) -> Re
     let mut output = String::new();
     let mut process_stderr = String::new();
     let mut process_exit = None;
+    let started = probe_process(ctx.state, &c, &img, &plan);
+    let mut all = started.stdout.clone();
+    all.push_str(&started.stderr);
+    c.run_output = all.lines().map(str::to_string).collect();
+    c.run_exit = started.exit;
     if command == RunCommand::Run {
-        let started = start_process(ctx.state, &mut c, &img, &plan);
+        c.begin(now);
         output = started.stdout;
         process_stderr = started.stderr;
         process_exit = started.exit;
@@ -675,7 +744,8 @@ pub(crate) fn run(ctx: &mut Ctx<'_>, command: RunCommand, args: &[String]) -> Re
     }
     if ctx.json {
         let doc = run_json(&plan, &c, process_exit, &output, removed);
-        ctx.out.push_str(&serde_json::to_string_pretty(&doc).unwrap_or_default());
+        ctx.out
+            .push_str(&serde_json::to_string_pretty(&doc).unwrap_or_default());
         ctx.out.push('\n');
         return Ok(());
     }
@@ -718,28 +788,26 @@ struct Started {
     note: Option<String>,
 }
 
-/// Starts the container's process: long-running programs keep running;
-/// a process that ends by itself is simulated to its end.
-fn start_process(state: &State, c: &mut Container, img: &StoredImage, plan: &RunPlan) -> Started {
+/// What the container's process does when it starts: a long-running
+/// program keeps running; a process that ends by itself is simulated to
+/// its end.
+fn probe_process(state: &State, c: &Container, img: &StoredImage, plan: &RunPlan) -> Started {
     let keep = |stdout: String, note: Option<String>| Started {
         stdout,
         stderr: String::new(),
         exit: None,
         note,
     };
-    let now = store::now(state);
-    c.started_at = now;
-    c.running = true;
-    c.finished_at = 0;
     if plan.app.is_some() || plan.argv.is_empty() {
-        c.logs = startup_logs(plan);
-        return keep(text_of_lines(&c.logs, c.tty), None);
+        return keep(text_of_lines(&startup_logs(plan), c.tty), None);
     }
     let argv = &plan.argv;
     let program = argv[0].rsplit('/').next().unwrap_or(&argv[0]);
     let waits = match program {
         "sleep" => argv.get(1).is_some_and(|a| a != "0"),
-        "tail" => argv.iter().any(|a| a == "-f" || a == "-F" || a == "--follow"),
+        "tail" => argv
+            .iter()
+            .any(|a| a == "-f" || a == "-F" || a == "--follow"),
         "cat" => argv.len() == 1 && c.interactive,
         _ => false,
     };
@@ -757,10 +825,6 @@ fn start_process(state: &State, c: &mut Container, img: &StoredImage, plan: &Run
             );
         }
         // A shell with no input to read exits at once.
-        c.short_lived = true;
-        c.running = false;
-        c.finished_at = now;
-        c.exit_code = 0;
         return Started {
             stdout: String::new(),
             stderr: String::new(),
@@ -786,13 +850,6 @@ fn start_process(state: &State, c: &mut Container, img: &StoredImage, plan: &Run
         // Not simulated: assume a long-running program.
         return keep(String::new(), r.note);
     }
-    c.short_lived = true;
-    c.running = false;
-    c.finished_at = now;
-    c.exit_code = r.exit_code;
-    let mut all = r.stdout.clone();
-    all.push_str(&r.stderr);
-    c.logs = all.lines().map(str::to_string).collect();
     Started {
         stdout: r.stdout,
         stderr: r.stderr,
@@ -801,7 +858,13 @@ fn start_process(state: &State, c: &mut Container, img: &StoredImage, plan: &Run
     }
 }
 
-fn run_json(plan: &RunPlan, c: &Container, exit: Option<i32>, output: &str, removed: bool) -> serde_json::Value {
+fn run_json(
+    plan: &RunPlan,
+    c: &Container,
+    exit: Option<i32>,
+    output: &str,
+    removed: bool,
+) -> serde_json::Value {
     let notes = plan.explanation.clone();
     serde_json::json!({
         "container": {"id": c.id, "name": c.name, "image": c.image},
@@ -832,7 +895,7 @@ fn run_json(plan: &RunPlan, c: &Container, exit: Option<i32>, output: &str, remo
     })
 }
 
-fn container_row(c: &Container, trunc: bool, now: i64) -> Value {
+fn container_row(state: &State, c: &Container, trunc: bool, now: i64) -> Value {
     Value::Ctx(
         "*formatter.ContainerContext".into(),
         vec![
@@ -848,9 +911,13 @@ fn container_row(c: &Container, trunc: bool, now: i64) -> Value {
             ("HealthStatus".into(), Value::str("")),
             (
                 "ID".into(),
-                Value::str(if trunc { truncate_id(&c.id) } else { c.id.clone() }),
+                Value::str(if trunc {
+                    truncate_id(&c.id)
+                } else {
+                    c.id.clone()
+                }),
             ),
-            ("Image".into(), Value::str(image_column(c, trunc))),
+            ("Image".into(), Value::str(image_column(state, c, trunc))),
             (
                 "Labels".into(),
                 Value::str(
@@ -898,7 +965,7 @@ pub(crate) fn ps(ctx: &mut Ctx<'_>, cmd: &Command, args: &[String]) -> Res {
     flags::none(cmd, &p.args)?;
     let now = store::now(ctx.state);
     let mut list: Vec<&Container> = ctx.state.containers.values().collect();
-    list.sort_by(|a, b| b.serial.cmp(&a.serial));
+    list.sort_by_key(|c| std::cmp::Reverse(c.serial));
     let last: i64 = match p.last("last") {
         Some(n) => n.parse().map_err(|_| CliError {
             message: format!(
@@ -942,7 +1009,9 @@ pub(crate) fn ps(ctx: &mut Ctx<'_>, cmd: &Command, args: &[String]) -> Res {
                 "status" => c.state() == v,
                 "name" => c.name.contains(v.as_str()),
                 "id" => c.id.starts_with(v.as_str()),
-                "ancestor" => c.image == *v || store::lookup(ctx.state, v).is_some_and(|id| id == c.image_id),
+                "ancestor" => {
+                    c.image == *v || store::lookup(ctx.state, v).is_some_and(|id| id == c.image_id)
+                }
                 "label" => match v.split_once('=') {
                     Some((lk, lv)) => c.labels.get(lk).is_some_and(|x| x == lv),
                     None => c.labels.contains_key(v.as_str()),
@@ -959,7 +1028,10 @@ pub(crate) fn ps(ctx: &mut Ctx<'_>, cmd: &Command, args: &[String]) -> Res {
         rows_src.truncate(usize::try_from(last).unwrap_or(0));
     }
     let trunc = !p.on("no-trunc");
-    let rows: Vec<Value> = rows_src.iter().map(|c| container_row(c, trunc, now)).collect();
+    let rows: Vec<Value> = rows_src
+        .iter()
+        .map(|c| container_row(ctx.state, c, trunc, now))
+        .collect();
     if ctx.json {
         ctx.out.push_str(&Value::List(rows).to_json(true));
         ctx.out.push('\n');
@@ -1022,10 +1094,16 @@ pub(crate) fn exec(ctx: &mut Ctx<'_>, args: &[String]) -> Res {
     }
     let id = find_container(ctx.state, &opts.container)?;
     let Some(c) = ctx.state.containers.get(&id).cloned() else {
-        return Err(CliError::daemon(format!("No such container: {}", opts.container)));
+        return Err(CliError::daemon(format!(
+            "No such container: {}",
+            opts.container
+        )));
     };
     if !c.running {
-        return Err(CliError::daemon(format!("container {} is not running", c.id)));
+        return Err(CliError::daemon(format!(
+            "container {} is not running",
+            c.id
+        )));
     }
     if opts.detach {
         return Ok(());
@@ -1034,7 +1112,8 @@ pub(crate) fn exec(ctx: &mut Ctx<'_>, args: &[String]) -> Res {
     let v = view(ctx.state, &c, img.as_ref());
     let r = exec_in_container(&v, &opts);
     if ctx.json {
-        ctx.out.push_str(&serde_json::to_string_pretty(&r).unwrap_or_default());
+        ctx.out
+            .push_str(&serde_json::to_string_pretty(&r).unwrap_or_default());
         ctx.out.push('\n');
     } else {
         ctx.out.push_str(&r.stdout);
@@ -1086,14 +1165,8 @@ pub(crate) fn start(ctx: &mut Ctx<'_>, cmd: &Command, args: &[String]) -> Res {
         };
         if !c.running {
             let now = store::now(ctx.state);
-            c.started_at = now;
-            if c.short_lived {
-                c.finished_at = now;
-            } else {
-                c.running = true;
-                c.finished_at = 0;
-            }
-            if c.short_lived && c.auto_remove {
+            c.begin(now);
+            if !c.running && c.auto_remove {
                 ctx.state.containers.remove(&id);
             } else {
                 ctx.state.containers.insert(id, c);
@@ -1118,7 +1191,11 @@ pub(crate) fn stop(ctx: &mut Ctx<'_>, cmd: &Command, args: &[String], kill: bool
     let specs: &[flags::Flag] = if kill {
         &[v("signal", Some('s'))]
     } else {
-        &[v("signal", Some('s')), v("timeout", Some('t')), v("time", None)]
+        &[
+            v("signal", Some('s')),
+            v("timeout", Some('t')),
+            v("time", None),
+        ]
     };
     let p = flags::parse(cmd, specs, args, true)?;
     if p.on("help") {
@@ -1170,7 +1247,10 @@ pub(crate) fn stop(ctx: &mut Ctx<'_>, cmd: &Command, args: &[String], kill: bool
             ctx.out.push('\n');
             continue;
         }
-        let signal = p.last("signal").unwrap_or(if kill { "KILL" } else { "" }).to_uppercase();
+        let signal = p
+            .last("signal")
+            .unwrap_or(if kill { "KILL" } else { "" })
+            .to_uppercase();
         let signal = signal.trim_start_matches("SIG").to_string();
         let now = store::now(ctx.state);
         c.exit_code = if kill {
@@ -1212,7 +1292,11 @@ pub(crate) fn stop(ctx: &mut Ctx<'_>, cmd: &Command, args: &[String], kill: bool
 pub(crate) fn rm(ctx: &mut Ctx<'_>, cmd: &Command, args: &[String]) -> Res {
     let p = flags::parse(
         cmd,
-        &[b("force", Some('f')), b("link", Some('l')), b("volumes", Some('v'))],
+        &[
+            b("force", Some('f')),
+            b("link", Some('l')),
+            b("volumes", Some('v')),
+        ],
         args,
         true,
     )?;
@@ -1324,7 +1408,11 @@ fn natural_cmp(a: &str, b: &str) -> std::cmp::Ordering {
 pub(crate) fn port(ctx: &mut Ctx<'_>, cmd: &Command, args: &[String]) -> Res {
     let p = flags::parse(cmd, &[], args, true)?;
     if p.on("help") {
-        return usage(ctx, cmd, "List port mappings or a specific mapping for the container");
+        return usage(
+            ctx,
+            cmd,
+            "List port mappings or a specific mapping for the container",
+        );
     }
     flags::range(cmd, &p.args, 1, 2)?;
     let id = find_container(ctx.state, &p.args[0])?;
@@ -1349,7 +1437,10 @@ pub(crate) fn port(ctx: &mut Ctx<'_>, cmd: &Command, args: &[String]) -> Res {
         out = found;
     } else {
         for (ip, hp, cp, pr) in &bindings {
-            out.push(format!("{cp}/{pr} -> {}", join_host_port(ip, &hp.to_string())));
+            out.push(format!(
+                "{cp}/{pr} -> {}",
+                join_host_port(ip, &hp.to_string())
+            ));
         }
     }
     out.sort_by(|a, b| natural_cmp(a, b));
@@ -1404,10 +1495,22 @@ pub(crate) fn inspect_value(c: &Container) -> Value {
         ("Args", serde_json::json!(c.args)),
         ("State", serde_json::Value::Null),
         ("Image", serde_json::json!(c.image_id)),
-        ("ResolvConfPath", serde_json::json!(format!("/var/lib/docker/containers/{}/resolv.conf", c.id))),
-        ("HostnamePath", serde_json::json!(format!("/var/lib/docker/containers/{}/hostname", c.id))),
-        ("HostsPath", serde_json::json!(format!("/var/lib/docker/containers/{}/hosts", c.id))),
-        ("LogPath", serde_json::json!(format!("/var/lib/docker/containers/{0}/{0}-json.log", c.id))),
+        (
+            "ResolvConfPath",
+            serde_json::json!(format!("/var/lib/docker/containers/{}/resolv.conf", c.id)),
+        ),
+        (
+            "HostnamePath",
+            serde_json::json!(format!("/var/lib/docker/containers/{}/hostname", c.id)),
+        ),
+        (
+            "HostsPath",
+            serde_json::json!(format!("/var/lib/docker/containers/{}/hosts", c.id)),
+        ),
+        (
+            "LogPath",
+            serde_json::json!(format!("/var/lib/docker/containers/{0}/{0}-json.log", c.id)),
+        ),
         ("Name", serde_json::json!(format!("/{}", c.name))),
         ("RestartCount", serde_json::json!(0)),
         ("Driver", serde_json::json!("overlay2")),
@@ -1466,7 +1569,14 @@ pub(crate) fn inspect_value(c: &Container) -> Value {
                         ),
                     ),
                     ("AutoRemove".into(), Value::Bool(c.auto_remove)),
-                    ("Init".into(), if c.init { Value::Bool(true) } else { Value::Nil }),
+                    (
+                        "Init".into(),
+                        if c.init {
+                            Value::Bool(true)
+                        } else {
+                            Value::Nil
+                        },
+                    ),
                     ("ReadonlyRootfs".into(), Value::Bool(c.read_only)),
                 ],
             ),
@@ -1519,9 +1629,26 @@ pub(crate) fn inspect_value(c: &Container) -> Value {
             "NetworkSettings" => Value::Struct(
                 "container.NetworkSettings".into(),
                 vec![
-                    ("SandboxID".into(), Value::str(if c.running { sha256_hex(format!("sandbox {}", c.id).as_bytes()) } else { String::new() })),
-                    ("SandboxKey".into(), Value::str(if c.running { format!("/var/run/docker/netns/{}", &c.id[..12.min(c.id.len())]) } else { String::new() })),
-                    ("Ports".into(), Value::from_json(&serde_json::Value::Object(port_map.clone()))),
+                    (
+                        "SandboxID".into(),
+                        Value::str(if c.running {
+                            sha256_hex(format!("sandbox {}", c.id).as_bytes())
+                        } else {
+                            String::new()
+                        }),
+                    ),
+                    (
+                        "SandboxKey".into(),
+                        Value::str(if c.running {
+                            format!("/var/run/docker/netns/{}", &c.id[..12.min(c.id.len())])
+                        } else {
+                            String::new()
+                        }),
+                    ),
+                    (
+                        "Ports".into(),
+                        Value::from_json(&serde_json::Value::Object(port_map.clone())),
+                    ),
                 ],
             ),
             _ => Value::from_json(&val),
@@ -1534,9 +1661,18 @@ pub(crate) fn inspect_value(c: &Container) -> Value {
 
 /// `docker container inspect`.
 pub(crate) fn inspect_cmd(ctx: &mut Ctx<'_>, cmd: &Command, args: &[String]) -> Res {
-    let p = flags::parse(cmd, &[v("format", Some('f')), b("size", Some('s'))], args, true)?;
+    let p = flags::parse(
+        cmd,
+        &[v("format", Some('f')), b("size", Some('s'))],
+        args,
+        true,
+    )?;
     if p.on("help") {
-        return usage(ctx, cmd, "Display detailed information on one or more containers");
+        return usage(
+            ctx,
+            cmd,
+            "Display detailed information on one or more containers",
+        );
     }
     flags::at_least(cmd, &p.args, 1)?;
     let mut found = Vec::new();
@@ -1557,7 +1693,12 @@ pub(crate) fn inspect_cmd(ctx: &mut Ctx<'_>, cmd: &Command, args: &[String]) -> 
 /// `docker container prune`.
 pub(crate) fn prune(ctx: &mut Ctx<'_>, args: &[String]) -> Res {
     let cmd = Command::new("docker container prune", "[OPTIONS]");
-    let p = flags::parse(&cmd, &[b("force", Some('f')), v("filter", None)], args, true)?;
+    let p = flags::parse(
+        &cmd,
+        &[b("force", Some('f')), v("filter", None)],
+        args,
+        true,
+    )?;
     if p.on("help") {
         return usage(ctx, &cmd, "Remove all stopped containers");
     }

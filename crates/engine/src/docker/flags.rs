@@ -407,7 +407,11 @@ mod tests {
         check(&["x", "-a"], false, r#"args=["x", "-a"]"#);
         check(&["--format={{.ID}}"], true, r#"format={{.ID}} args=[]"#);
         check(&["--format", "json"], true, r#"format=json args=[]"#);
-        check(&["-fdangling=true"], true, r#"filter=dangling=true args=[]"#);
+        check(
+            &["-fdangling=true"],
+            true,
+            r#"filter=dangling=true args=[]"#,
+        );
         check(&["-af", "x"], true, r#"all=true filter=x args=[]"#);
         check(&["--all=false"], true, r#"all=false args=[]"#);
         check(&["--", "-a"], true, r#"args=["-a"]"#);

@@ -123,7 +123,14 @@ pub fn civil(t: i64) -> (i64, u32, u32, u32, u32, u32) {
     let m = if mp < 10 { mp + 3 } else { mp - 9 };
     let y = if m <= 2 { y + 1 } else { y };
     let u = |v: i64| u32::try_from(v).unwrap_or(0);
-    (y, u(m), u(d), u(secs / 3600), u(secs % 3600 / 60), u(secs % 60))
+    (
+        y,
+        u(m),
+        u(d),
+        u(secs / 3600),
+        u(secs % 3600 / 60),
+        u(secs % 60),
+    )
 }
 
 /// Go's `time.Time.String()` in UTC: `2024-11-12 10:00:40 +0000 UTC`.
@@ -246,6 +253,7 @@ pub fn tabwrite(text: &str, minwidth: usize, padding: usize) -> String {
     let mut lines: Vec<Vec<Cell>> = vec![Vec::new()];
     let mut cell_start = 0usize;
 
+    #[allow(clippy::too_many_arguments)]
     fn format(
         out: &mut String,
         text: &str,
@@ -409,7 +417,10 @@ mod tests {
 
     #[test]
     fn times() {
-        assert_eq!(go_time_string(1_731_405_600), "2024-11-12 10:00:00 +0000 UTC");
+        assert_eq!(
+            go_time_string(1_731_405_600),
+            "2024-11-12 10:00:00 +0000 UTC"
+        );
         assert_eq!(rfc3339(1_731_405_640), "2024-11-12T10:00:40Z");
         assert_eq!(rfc3339(0), "1970-01-01T00:00:00Z");
         assert_eq!(rfc3339(951_782_400), "2000-02-29T00:00:00Z");
@@ -419,7 +430,10 @@ mod tests {
     fn ids_quotes_ellipsis() {
         assert_eq!(truncate_id("sha256:0123456789abcdef"), "0123456789ab");
         assert_eq!(ellipsis("dotnet aspnetapp.dll", 20), "dotnet aspnetapp.dll");
-        assert_eq!(ellipsis("/bin/sh -c 'nginx -g daemon'", 20), "/bin/sh -c 'nginx -…");
+        assert_eq!(
+            ellipsis("/bin/sh -c 'nginx -g daemon'", 20),
+            "/bin/sh -c 'nginx -…"
+        );
         assert_eq!(go_quote("a\"b\\c\n"), "\"a\\\"b\\\\c\\n\"");
     }
 

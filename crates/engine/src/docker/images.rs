@@ -13,9 +13,7 @@ use crate::state::{State, StoredImage};
 
 use super::cli::{header, render, usage, Ctx, Res};
 use super::flags::{self, b, v, CliError, Command};
-use super::format::{
-    ago, go_time_string, human_size, human_size3, rfc3339, table, truncate_id,
-};
+use super::format::{ago, go_time_string, human_size, human_size3, rfc3339, table, truncate_id};
 use super::template::Value;
 
 /// An image as the daemon's list API returns it.
@@ -100,7 +98,11 @@ fn image_row(s: &Summary, repo: &str, tag: &str, digest: &str, trunc: bool, now:
             ("Digest".into(), Value::str(digest)),
             (
                 "ID".into(),
-                Value::str(if trunc { truncate_id(&s.id) } else { s.id.clone() }),
+                Value::str(if trunc {
+                    truncate_id(&s.id)
+                } else {
+                    s.id.clone()
+                }),
             ),
             ("Repository".into(), Value::str(repo)),
             ("SharedSize".into(), na(s.shared.map(human_size))),
@@ -157,7 +159,10 @@ fn rows_of(s: &Summary, digests_shown: bool, trunc: bool, now: i64) -> Vec<Value
     let mut digests: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for d in &s.repo_digests {
         if let Some((repo, dg)) = d.split_once('@') {
-            digests.entry(repo.to_string()).or_default().push(dg.to_string());
+            digests
+                .entry(repo.to_string())
+                .or_default()
+                .push(dg.to_string());
         }
     }
     let mut rows = Vec::new();
@@ -216,11 +221,7 @@ fn matches_filters(s: &Summary, filters: &[(String, String)]) -> Result<bool, Cl
             "dangling" => match v.as_str() {
                 "true" | "1" => s.repo_tags.is_empty(),
                 "false" | "0" => !s.repo_tags.is_empty(),
-                _ => {
-                    return Err(CliError::daemon(format!(
-                        "Invalid filter 'dangling={v}'"
-                    )))
-                }
+                _ => return Err(CliError::daemon(format!("Invalid filter 'dangling={v}'"))),
             },
             "reference" => s.repo_tags.iter().any(|t| {
                 let (repo, _) = split_repo_tag(t);
@@ -247,7 +248,12 @@ fn matches_filters(s: &Summary, filters: &[(String, String)]) -> Result<bool, Cl
 }
 
 /// `docker images` / `docker image ls`.
-pub(crate) fn list(ctx: &mut Ctx<'_>, cmd: &Command, args: &[String], called_as_images: bool) -> Res {
+pub(crate) fn list(
+    ctx: &mut Ctx<'_>,
+    cmd: &Command,
+    args: &[String],
+    called_as_images: bool,
+) -> Res {
     let p = flags::parse(
         cmd,
         &[
@@ -266,7 +272,12 @@ pub(crate) fn list(ctx: &mut Ctx<'_>, cmd: &Command, args: &[String], called_as_
         return usage(ctx, cmd, "List images");
     }
     flags::at_most(cmd, &p.args, 1)?;
-    let (quiet, all, no_trunc, digests) = (p.on("quiet"), p.on("all"), p.on("no-trunc"), p.on("digests"));
+    let (quiet, all, no_trunc, digests) = (
+        p.on("quiet"),
+        p.on("all"),
+        p.on("no-trunc"),
+        p.on("digests"),
+    );
     let tree = p.on("tree");
     let format_flag = p.last("format").unwrap_or("").to_string();
     let mut filters = parse_filters(&p.all("filter"), cmd)?;
@@ -279,7 +290,10 @@ pub(crate) fn list(ctx: &mut Ctx<'_>, cmd: &Command, args: &[String], called_as_
         (quiet, "--quiet is not yet supported with --tree"),
         (no_trunc, "--no-trunc is not yet supported with --tree"),
         (digests, "--show-digest is not yet supported with --tree"),
-        (!format_flag.is_empty(), "--format is not yet supported with --tree"),
+        (
+            !format_flag.is_empty(),
+            "--format is not yet supported with --tree",
+        ),
     ];
     let mut use_tree = true;
     for (set, msg) in checks {
@@ -402,7 +416,11 @@ fn tree_view(images: &[Summary], expanded: bool) -> String {
         }
     });
     let any_in_use = tops.iter().any(|t| t.in_use);
-    let extra_width = if any_in_use { "Extra".len().max(1) } else { "Extra".len() };
+    let extra_width = if any_in_use {
+        "Extra".len().max(1)
+    } else {
+        "Extra".len()
+    };
     let mut name_width = "Image".len();
     for t in &tops {
         if t.names.is_empty() {
@@ -412,8 +430,10 @@ fn tree_view(images: &[Summary], expanded: bool) -> String {
             name_width = name_width.max(n.len());
         }
     }
-    let left = |s: &str, w: usize| format!("{s}{}", " ".repeat(w.saturating_sub(s.chars().count())));
-    let right = |s: &str, w: usize| format!("{}{s}", " ".repeat(w.saturating_sub(s.chars().count())));
+    let left =
+        |s: &str, w: usize| format!("{s}{}", " ".repeat(w.saturating_sub(s.chars().count())));
+    let right =
+        |s: &str, w: usize| format!("{}{s}", " ".repeat(w.saturating_sub(s.chars().count())));
     let mut out = String::new();
     out.push_str(&left("IMAGE", name_width));
     out.push_str("   ");
@@ -548,11 +568,19 @@ pub(crate) fn history(ctx: &mut Ctx<'_>, cmd: &Command, args: &[String]) -> Res 
                     ),
                     (
                         "CreatedSince".into(),
-                        Value::str(if human { ago(now, h.created) } else { created_at }),
+                        Value::str(if human {
+                            ago(now, h.created)
+                        } else {
+                            created_at
+                        }),
                     ),
                     (
                         "ID".into(),
-                        Value::str(if trunc { truncate_id(&h.id) } else { h.id.clone() }),
+                        Value::str(if trunc {
+                            truncate_id(&h.id)
+                        } else {
+                            h.id.clone()
+                        }),
                     ),
                     (
                         "Size".into(),
@@ -572,7 +600,8 @@ pub(crate) fn history(ctx: &mut Ctx<'_>, cmd: &Command, args: &[String]) -> Res 
             "history": serde_json::from_str::<serde_json::Value>(&Value::List(rows).to_json(false)).unwrap_or_default(),
             "waste": waste,
         });
-        ctx.out.push_str(&serde_json::to_string_pretty(&doc).unwrap_or_default());
+        ctx.out
+            .push_str(&serde_json::to_string_pretty(&doc).unwrap_or_default());
         ctx.out.push('\n');
         return Ok(());
     }
@@ -624,7 +653,8 @@ pub(crate) fn ordered(text: &str, map_keys: &[&str]) -> Value {
                 self.i += 1;
             }
             self.i += 1;
-            let raw = std::str::from_utf8(&self.s[start..self.i.min(self.s.len())]).unwrap_or("\"\"");
+            let raw =
+                std::str::from_utf8(&self.s[start..self.i.min(self.s.len())]).unwrap_or("\"\"");
             serde_json::from_str(raw).unwrap_or_default()
         }
         fn value(&mut self, key: &str, map_keys: &[&str]) -> Value {
@@ -792,7 +822,10 @@ pub(crate) fn inspect_value(state: &State, img: &StoredImage) -> Value {
     }
     let doc = Inspect {
         id: &img.id,
-        repo_tags: store::tags_of(state, &img.id).iter().map(|t| familiar(t)).collect(),
+        repo_tags: store::tags_of(state, &img.id)
+            .iter()
+            .map(|t| familiar(t))
+            .collect(),
         repo_digests: state
             .daemon
             .repo_digests
@@ -864,7 +897,10 @@ pub(crate) fn print_inspect(
                     buf.push_str(&s);
                     buf.push('\n');
                 }
-                Err(e) => errs.push(format!("template parsing error: template: :1: executing \"\": {}", e.0)),
+                Err(e) => errs.push(format!(
+                    "template parsing error: template: :1: executing \"\": {}",
+                    e.0
+                )),
             }
         }
         if buf.is_empty() {
@@ -884,9 +920,18 @@ pub(crate) fn print_inspect(
 
 /// `docker image inspect`.
 pub(crate) fn inspect(ctx: &mut Ctx<'_>, cmd: &Command, args: &[String]) -> Res {
-    let p = flags::parse(cmd, &[v("format", Some('f')), v("platform", None)], args, true)?;
+    let p = flags::parse(
+        cmd,
+        &[v("format", Some('f')), v("platform", None)],
+        args,
+        true,
+    )?;
     if p.on("help") {
-        return usage(ctx, cmd, "Display detailed information on one or more images");
+        return usage(
+            ctx,
+            cmd,
+            "Display detailed information on one or more images",
+        );
     }
     flags::at_least(cmd, &p.args, 1)?;
     let mut found = Vec::new();
@@ -929,7 +974,10 @@ pub(crate) fn pull_lines(o: &store::PullOutcome) -> String {
     if o.up_to_date {
         s.push_str(&format!("Status: Image is up to date for {}\n", o.familiar));
     } else {
-        s.push_str(&format!("Status: Downloaded newer image for {}\n", o.familiar));
+        s.push_str(&format!(
+            "Status: Downloaded newer image for {}\n",
+            o.familiar
+        ));
     }
     s
 }
@@ -964,7 +1012,8 @@ pub(crate) fn pull(ctx: &mut Ctx<'_>, cmd: &Command, args: &[String]) -> Res {
     let o = store::pull(ctx.state, &full).map_err(CliError::new)?;
     store::advance(ctx.state, o.seconds);
     if ctx.json {
-        ctx.out.push_str(&serde_json::to_string_pretty(&o).unwrap_or_default());
+        ctx.out
+            .push_str(&serde_json::to_string_pretty(&o).unwrap_or_default());
         ctx.out.push('\n');
         return Ok(());
     }
@@ -981,7 +1030,11 @@ pub(crate) fn pull(ctx: &mut Ctx<'_>, cmd: &Command, args: &[String]) -> Res {
 
 /// Removes an image the way the daemon's `ImageDelete` does (no parent
 /// chains: BuildKit images have none). Returns the records.
-fn delete_image(state: &mut State, name: &str, force: bool) -> Result<Vec<(bool, String)>, CliError> {
+fn delete_image(
+    state: &mut State,
+    name: &str,
+    force: bool,
+) -> Result<Vec<(bool, String)>, CliError> {
     let Some(id) = store::lookup(state, name) else {
         return Err(CliError::daemon(no_such_image(name)));
     };
@@ -1048,7 +1101,11 @@ fn delete_image(state: &mut State, name: &str, force: bool) -> Result<Vec<(bool,
     }
     // Delete the image and the layers only it used.
     let before = store::layer_usage(state);
-    let chains = state.images.get(&id).map(store::chain_ids).unwrap_or_default();
+    let chains = state
+        .images
+        .get(&id)
+        .map(store::chain_ids)
+        .unwrap_or_default();
     let img = state.images.remove(&id);
     state.daemon.repo_digests.remove(&id);
     state.daemon.tagged.remove(&id);
@@ -1077,7 +1134,11 @@ fn delete_image(state: &mut State, name: &str, force: bool) -> Result<Vec<(bool,
 pub(crate) fn rmi(ctx: &mut Ctx<'_>, cmd: &Command, args: &[String]) -> Res {
     let p = flags::parse(
         cmd,
-        &[b("force", Some('f')), b("no-prune", None), v("platform", None)],
+        &[
+            b("force", Some('f')),
+            b("no-prune", None),
+            v("platform", None),
+        ],
         args,
         true,
     )?;
@@ -1121,7 +1182,11 @@ pub(crate) fn rmi(ctx: &mut Ctx<'_>, cmd: &Command, args: &[String]) -> Res {
 pub(crate) fn tag(ctx: &mut Ctx<'_>, cmd: &Command, args: &[String]) -> Res {
     let p = flags::parse(cmd, &[], args, false)?;
     if p.on("help") {
-        return usage(ctx, cmd, "Create a tag TARGET_IMAGE that refers to SOURCE_IMAGE");
+        return usage(
+            ctx,
+            cmd,
+            "Create a tag TARGET_IMAGE that refers to SOURCE_IMAGE",
+        );
     }
     flags::exact(cmd, &p.args, 2)?;
     let (src, target) = (&p.args[0], &p.args[1]);
@@ -1132,7 +1197,9 @@ pub(crate) fn tag(ctx: &mut Ctx<'_>, cmd: &Command, args: &[String]) -> Res {
         ))
     })?;
     if r.digest.is_some() {
-        return Err(CliError::new("refusing to create a tag with a digest reference"));
+        return Err(CliError::new(
+            "refusing to create a tag with a digest reference",
+        ));
     }
     let img = find(ctx.state, src)?;
     let key = r.with_default_tag().to_string();
@@ -1154,7 +1221,16 @@ fn confirm(ctx: &mut Ctx<'_>, warning: &str) -> bool {
 /// `docker image prune`.
 pub(crate) fn image_prune(ctx: &mut Ctx<'_>, args: &[String]) -> Res {
     let cmd = Command::new("docker image prune", "[OPTIONS]");
-    let p = flags::parse(&cmd, &[b("all", Some('a')), b("force", Some('f')), v("filter", None)], args, true)?;
+    let p = flags::parse(
+        &cmd,
+        &[
+            b("all", Some('a')),
+            b("force", Some('f')),
+            v("filter", None),
+        ],
+        args,
+        true,
+    )?;
     if p.on("help") {
         return usage(ctx, &cmd, "Remove unused images");
     }
@@ -1197,8 +1273,10 @@ pub(crate) fn image_prune(ctx: &mut Ctx<'_>, args: &[String]) -> Res {
         ctx.out.push('\n');
     }
     let reclaimed = before - store::layers_size(ctx.state);
-    ctx.out
-        .push_str(&format!("Total reclaimed space: {}\n", human_size(reclaimed)));
+    ctx.out.push_str(&format!(
+        "Total reclaimed space: {}\n",
+        human_size(reclaimed)
+    ));
     Ok(())
 }
 
@@ -1250,7 +1328,12 @@ pub(crate) fn builder_prune(ctx: &mut Ctx<'_>, args: &[String]) -> Res {
 /// `docker system df`.
 pub(crate) fn system_df(ctx: &mut Ctx<'_>, args: &[String]) -> Res {
     let cmd = Command::new("docker system df", "[OPTIONS]");
-    let p = flags::parse(&cmd, &[b("verbose", Some('v')), v("format", None)], args, true)?;
+    let p = flags::parse(
+        &cmd,
+        &[b("verbose", Some('v')), v("format", None)],
+        args,
+        true,
+    )?;
     if p.on("help") {
         return usage(ctx, &cmd, "Show docker disk usage");
     }
@@ -1266,15 +1349,12 @@ pub(crate) fn system_df(ctx: &mut Ctx<'_>, args: &[String]) -> Res {
         .map(|s| s.size.saturating_sub(s.shared.unwrap_or(0)))
         .sum();
     let mut containers: Vec<&super::containers::Container> = state.containers.values().collect();
-    containers.sort_by(|a, b| b.serial.cmp(&a.serial));
+    containers.sort_by_key(|c| std::cmp::Reverse(c.serial));
     let running = containers.iter().filter(|c| c.running).count();
     let cache_records = state.cache.records.len();
-    let pct = |r: u64, t: u64| {
-        if t > 0 {
-            format!("{} ({}%)", human_size(r), r * 100 / t)
-        } else {
-            human_size(r)
-        }
+    let pct = |r: u64, t: u64| match (r * 100).checked_div(t) {
+        Some(p) => format!("{} ({p}%)", human_size(r)),
+        None => human_size(r),
     };
     let verbose = p.on("verbose");
     let format_flag = p.last("format").unwrap_or("");
@@ -1290,16 +1370,35 @@ pub(crate) fn system_df(ctx: &mut Ctx<'_>, args: &[String]) -> Res {
             "Containers": containers.len(),
             "BuildCacheRecords": cache_records,
         });
-        ctx.out.push_str(&serde_json::to_string_pretty(&doc).unwrap_or_default());
+        ctx.out
+            .push_str(&serde_json::to_string_pretty(&doc).unwrap_or_default());
         ctx.out.push('\n');
         return Ok(());
     }
     if !verbose {
         let rows = vec![
-            df_row("Images", images.len(), active, human_size(total), pct(reclaimable, total)),
-            df_row("Containers", containers.len(), running, human_size(0), human_size(0)),
+            df_row(
+                "Images",
+                images.len(),
+                active,
+                human_size(total),
+                pct(reclaimable, total),
+            ),
+            df_row(
+                "Containers",
+                containers.len(),
+                running,
+                human_size(0),
+                human_size(0),
+            ),
             df_row("Local Volumes", 0, 0, human_size(0), human_size(0)),
-            df_row("Build Cache", cache_records, 0, human_size(0), human_size(0)),
+            df_row(
+                "Build Cache",
+                cache_records,
+                0,
+                human_size(0),
+                human_size(0),
+            ),
         ];
         let format = if format_flag.is_empty() || format_flag == "table" {
             "table {{.Type}}\t{{.TotalCount}}\t{{.Active}}\t{{.Size}}\t{{.Reclaimable}}"
@@ -1339,14 +1438,13 @@ pub(crate) fn system_df(ctx: &mut Ctx<'_>, args: &[String]) -> Res {
     }
     text.push_str(&table(&body));
     text.push_str("\nContainers space usage:\n\n");
-    let mut body = String::from(
-        "CONTAINER ID\tIMAGE\tCOMMAND\tLOCAL VOLUMES\tSIZE\tCREATED\tSTATUS\tNAMES\n",
-    );
+    let mut body =
+        String::from("CONTAINER ID\tIMAGE\tCOMMAND\tLOCAL VOLUMES\tSIZE\tCREATED\tSTATUS\tNAMES\n");
     for c in &containers {
         body.push_str(&format!(
             "{}\t{}\t{}\t0\t0B\t{}\t{}\t{}\n",
             truncate_id(&c.id),
-            super::containers::image_column(c, true),
+            super::containers::image_column(state, c, true),
             super::format::go_quote(&super::format::ellipsis(&c.command(), 20)),
             ago(now, c.created),
             c.status(now),

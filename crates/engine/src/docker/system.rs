@@ -16,7 +16,12 @@ fn version_value() -> Value {
                 ("Version".into(), s(version)),
                 (
                     "Details".into(),
-                    Value::Map(details.into_iter().map(|(k, v)| (k.to_string(), s(v))).collect()),
+                    Value::Map(
+                        details
+                            .into_iter()
+                            .map(|(k, v)| (k.to_string(), s(v)))
+                            .collect(),
+                    ),
                 ),
             ],
         )
@@ -76,9 +81,17 @@ fn version_value() -> Value {
                                     versions::CONTAINERD,
                                     vec![("GitCommit", "modelled")],
                                 ),
-                                component("runc", versions::RUNC, vec![("GitCommit", "v1.4.3-0-g")]),
+                                component(
+                                    "runc",
+                                    versions::RUNC,
+                                    vec![("GitCommit", "v1.4.3-0-g")],
+                                ),
                                 component("docker-init", "0.19.0", vec![("GitCommit", "de40ad0")]),
-                                component("buildkit", versions::BUILDKIT, vec![("GitCommit", "modelled")]),
+                                component(
+                                    "buildkit",
+                                    versions::BUILDKIT,
+                                    vec![("GitCommit", "modelled")],
+                                ),
                             ]),
                         ),
                         ("Version".into(), s(versions::ENGINE)),
@@ -113,9 +126,8 @@ pub(crate) fn version(ctx: &mut Ctx<'_>, args: &[String]) -> Res {
         return Ok(());
     }
     if !format.is_empty() {
-        let t = Template::parse(&super::cli::template_string(format)).map_err(|e| {
-            CliError::new(format!("template parsing error: template: {}", e.0))
-        })?;
+        let t = Template::parse(&super::cli::template_string(format))
+            .map_err(|e| CliError::new(format!("template parsing error: template: {}", e.0)))?;
         let s = t
             .execute(&value, false)
             .map_err(|e| CliError::new(format!("template: :1: executing \"\": {}", e.0)))?;
@@ -139,7 +151,9 @@ Server: Docker Engine - Community\n Engine:\n  Version:\t{eng}\n  API version:\t
         bk = versions::BUILDKIT,
     );
     ctx.out.push_str(&tabwrite(&text, 20, 1));
-    ctx.out.push_str("\n(layerlab) simulated: no Docker engine runs; these are the versions LayerLab models.\n");
+    ctx.out.push_str(
+        "\n(layerlab) simulated: no Docker engine runs; these are the versions LayerLab models.\n",
+    );
     Ok(())
 }
 
@@ -160,7 +174,8 @@ pub(crate) fn info(ctx: &mut Ctx<'_>, cmd: &Command, args: &[String]) -> Res {
             "Driver": "overlay2", "ServerVersion": versions::ENGINE,
             "BuildKitVersion": versions::BUILDKIT, "OSType": "linux", "Architecture": "x86_64",
         });
-        ctx.out.push_str(&serde_json::to_string(&doc).unwrap_or_default());
+        ctx.out
+            .push_str(&serde_json::to_string(&doc).unwrap_or_default());
         ctx.out.push('\n');
         return Ok(());
     }
@@ -183,7 +198,11 @@ pub(crate) fn info(ctx: &mut Ctx<'_>, cmd: &Command, args: &[String]) -> Res {
     s.push_str(" Logging Driver: json-file\n Cgroup Driver: systemd\n Cgroup Version: 2\n");
     s.push_str(" Plugins:\n  Volume: local\n  Network: bridge host ipvlan macvlan null overlay\n  Log: awslogs fluentd gcplogs gelf journald json-file local splunk syslog\n");
     s.push_str(" Swarm: inactive\n Runtimes: io.containerd.runc.v2 runc\n Default Runtime: runc\n Init Binary: docker-init\n");
-    s.push_str(&format!(" containerd version: {}\n runc version: v{}\n init version: de40ad0\n", versions::CONTAINERD, versions::RUNC));
+    s.push_str(&format!(
+        " containerd version: {}\n runc version: v{}\n init version: de40ad0\n",
+        versions::CONTAINERD,
+        versions::RUNC
+    ));
     s.push_str(" Security Options:\n  apparmor\n  seccomp\n   Profile: builtin\n  cgroupns\n");
     s.push_str(" Kernel Version: 6.8.0-79-generic\n Operating System: LayerLab (simulated Docker Engine, no daemon runs)\n OSType: linux\n Architecture: x86_64\n CPUs: 4\n Total Memory: 7.5GiB\n Name: layerlab\n");
     s.push_str(&format!(" Docker Root Dir: /var/lib/docker\n Debug Mode: false\n Experimental: false\n Insecure Registries:\n  ::1/128\n  127.0.0.0/8\n Live Restore Enabled: false\n\n(layerlab) builds are simulated as BuildKit {} would run them.\n", versions::BUILDKIT));
@@ -196,7 +215,11 @@ pub(crate) fn inspect(ctx: &mut Ctx<'_>, args: &[String]) -> Res {
     let cmd = Command::new("docker inspect", "[OPTIONS] NAME|ID [NAME|ID...]");
     let p = flags::parse(
         &cmd,
-        &[v("format", Some('f')), b("size", Some('s')), v("type", None)],
+        &[
+            v("format", Some('f')),
+            b("size", Some('s')),
+            v("type", None),
+        ],
         args,
         true,
     )?;
@@ -206,7 +229,9 @@ pub(crate) fn inspect(ctx: &mut Ctx<'_>, args: &[String]) -> Res {
     flags::at_least(&cmd, &p.args, 1)?;
     let kind = p.last("type").unwrap_or("");
     if !matches!(kind, "" | "container" | "image") {
-        return Err(CliError::new(format!("\"{kind}\" is not a valid value for --type")));
+        return Err(CliError::new(format!(
+            "\"{kind}\" is not a valid value for --type"
+        )));
     }
     let mut found = Vec::new();
     let mut errors = Vec::new();
@@ -226,7 +251,10 @@ pub(crate) fn inspect(ctx: &mut Ctx<'_>, args: &[String]) -> Res {
             }
         }
         errors.push(match kind {
-            "image" => format!("Error response from daemon: {}", super::images::no_such_image(name)),
+            "image" => format!(
+                "Error response from daemon: {}",
+                super::images::no_such_image(name)
+            ),
             "container" => format!("Error response from daemon: No such container: {name}"),
             _ => format!("error: no such object: {name}"),
         });

@@ -84,8 +84,10 @@ impl Value {
             Value::Map(m) => {
                 let mut m = m.clone();
                 m.sort_by(|a, b| a.0.cmp(&b.0));
-                let parts: Vec<String> =
-                    m.iter().map(|(k, v)| format!("{k}:{}", v.print())).collect();
+                let parts: Vec<String> = m
+                    .iter()
+                    .map(|(k, v)| format!("{k}:{}", v.print()))
+                    .collect();
                 format!("map[{}]", parts.join(" "))
             }
             Value::Struct(_, f) => {
@@ -412,16 +414,24 @@ fn lex(src: &str, line: usize) -> Result<Vec<Tok>, TemplateError> {
                 toks.push(Tok::Str(chars[i + 1..j].iter().collect()));
                 i = j + 1;
             }
-            c if c.is_ascii_digit() || (c == '-' && chars.get(i + 1).is_some_and(char::is_ascii_digit)) => {
+            c if c.is_ascii_digit()
+                || (c == '-' && chars.get(i + 1).is_some_and(char::is_ascii_digit)) =>
+            {
                 let mut j = i + 1;
                 while j < chars.len() && (chars[j].is_ascii_digit() || chars[j] == '.') {
                     j += 1;
                 }
                 let s: String = chars[i..j].iter().collect();
                 if s.contains('.') {
-                    toks.push(Tok::Float(s.parse().map_err(|_| err(format!("bad number syntax: {s:?}")))?));
+                    toks.push(Tok::Float(
+                        s.parse()
+                            .map_err(|_| err(format!("bad number syntax: {s:?}")))?,
+                    ));
                 } else {
-                    toks.push(Tok::Int(s.parse().map_err(|_| err(format!("bad number syntax: {s:?}")))?));
+                    toks.push(Tok::Int(
+                        s.parse()
+                            .map_err(|_| err(format!("bad number syntax: {s:?}")))?,
+                    ));
                 }
                 i = j;
             }
@@ -476,7 +486,11 @@ fn parse_pipeline(toks: &[Tok], line: usize) -> Result<Pipeline, TemplateError> 
     Ok(Pipeline { decl, cmds: p })
 }
 
-fn parse_cmds(toks: &[Tok], mut pos: usize, line: usize) -> Result<(Vec<Vec<Arg>>, usize), TemplateError> {
+fn parse_cmds(
+    toks: &[Tok],
+    mut pos: usize,
+    line: usize,
+) -> Result<(Vec<Vec<Arg>>, usize), TemplateError> {
     let err = |m: String| TemplateError(format!(":{line}: {m}"));
     let mut cmds = Vec::new();
     let mut cur: Vec<Arg> = Vec::new();
@@ -566,7 +580,8 @@ fn split_actions(src: &str) -> Result<Vec<Item>, TemplateError> {
             text = text.trim_start();
         }
         let after = &rest[start + 2..];
-        let trim_left = after.starts_with("- ") || after.starts_with("-\t") || after.starts_with("-\n");
+        let trim_left =
+            after.starts_with("- ") || after.starts_with("-\t") || after.starts_with("-\n");
         if trim_left {
             text = text.trim_end();
         }
@@ -642,7 +657,10 @@ fn parse_nodes(items: &[Item], pos: &mut usize) -> Result<(Vec<Node>, End), Temp
                 match word {
                     "end" => return Ok((nodes, Some(("end".into(), line)))),
                     "else" => {
-                        return Ok((nodes, Some((format!("else {rest}").trim().to_string(), line))))
+                        return Ok((
+                            nodes,
+                            Some((format!("else {rest}").trim().to_string(), line)),
+                        ))
                     }
                     "if" | "range" | "with" => {
                         let p = parse_pipeline(&lex(rest, line)?, line)?;
@@ -785,7 +803,12 @@ fn exec_nodes(
     Ok(())
 }
 
-fn eval_pipeline(p: &Pipeline, dot: &Value, vars: &mut Vars, header: bool) -> Result<Value, TemplateError> {
+fn eval_pipeline(
+    p: &Pipeline,
+    dot: &Value,
+    vars: &mut Vars,
+    header: bool,
+) -> Result<Value, TemplateError> {
     let mut prev: Option<Value> = None;
     for cmd in &p.cmds {
         prev = Some(eval_cmd(cmd, dot, vars, header, prev)?);
@@ -923,7 +946,12 @@ fn call(f: &str, args: &[Value], header: bool) -> Result<Value, TemplateError> {
             Ok(())
         }
     };
-    if header && matches!(f, "json" | "split" | "join" | "title" | "lower" | "upper" | "truncate") {
+    if header
+        && matches!(
+            f,
+            "json" | "split" | "join" | "title" | "lower" | "upper" | "truncate"
+        )
+    {
         need(1)?;
         return Ok(Value::Str(as_str(&arg(0))));
     }
@@ -1033,9 +1061,7 @@ fn call(f: &str, args: &[Value], header: bool) -> Result<Value, TemplateError> {
                         .ok()
                         .and_then(|i| l.get(i).cloned())
                         .ok_or_else(|| {
-                            TemplateError(format!(
-                                "error calling index: index out of range: {i}"
-                            ))
+                            TemplateError(format!("error calling index: index out of range: {i}"))
                         })?,
                     (Value::NoValue | Value::Nil, _) => Value::NoValue,
                     (other, _) => {
@@ -1074,7 +1100,9 @@ fn call(f: &str, args: &[Value], header: bool) -> Result<Value, TemplateError> {
         "lt" | "le" | "gt" | "ge" => {
             need(2)?;
             let o = compare(&arg(0), &arg(1)).ok_or_else(|| {
-                TemplateError(format!("error calling {f}: incompatible types for comparison"))
+                TemplateError(format!(
+                    "error calling {f}: incompatible types for comparison"
+                ))
             })?;
             use std::cmp::Ordering::*;
             Value::Bool(match f {
@@ -1200,13 +1228,21 @@ mod tests {
         check("{{json .Digest}}", &r, "\"<none>\"");
         check("{{upper .Tag}} {{.Tag | upper}}", &r, "LATEST LATEST");
         check("{{if .Tag}}t{{else}}f{{end}}", &r, "t");
-        check("{{if eq .Tag \"x\"}}x{{else if eq .Tag \"latest\"}}L{{end}}", &r, "L");
+        check(
+            "{{if eq .Tag \"x\"}}x{{else if eq .Tag \"latest\"}}L{{end}}",
+            &r,
+            "L",
+        );
         check(
             "{{.Nope}}",
             &r,
             "exec error: can't evaluate field Nope in type *formatter.imageContext",
         );
-        check("{{nope .}}", &r, "parse error: :1: function \"nope\" not defined");
+        check(
+            "{{nope .}}",
+            &r,
+            "parse error: :1: function \"nope\" not defined",
+        );
         let s = Value::Struct(
             "image.InspectResponse".into(),
             vec![
@@ -1219,7 +1255,10 @@ mod tests {
                             ("Env".into(), Value::strs(&["A=1", "B=2"])),
                             (
                                 "Labels".into(),
-                                Value::Map(vec![("z".into(), Value::str("1")), ("a".into(), Value::str("2"))]),
+                                Value::Map(vec![
+                                    ("z".into(), Value::str("1")),
+                                    ("a".into(), Value::str("2")),
+                                ]),
                             ),
                         ],
                     ),
@@ -1228,14 +1267,30 @@ mod tests {
         );
         check("{{.Config.Env}}", &s, "[A=1 B=2]");
         check("{{join .Config.Env \",\"}}", &s, "A=1,B=2");
-        check("{{range .Config.Env}}{{println .}}{{end}}", &s, "A=1\nB=2\n");
-        check("{{range $i, $e := .Config.Env}}{{$i}}={{$e}};{{end}}", &s, "0=A=1;1=B=2;");
+        check(
+            "{{range .Config.Env}}{{println .}}{{end}}",
+            &s,
+            "A=1\nB=2\n",
+        );
+        check(
+            "{{range $i, $e := .Config.Env}}{{$i}}={{$e}};{{end}}",
+            &s,
+            "0=A=1;1=B=2;",
+        );
         check("{{.Config.Labels}}", &s, "map[a:2 z:1]");
         check("{{index .Config.Labels \"z\"}}", &s, "1");
-        check("{{json .Config}}", &s, r#"{"Env":["A=1","B=2"],"Labels":{"a":"2","z":"1"}}"#);
+        check(
+            "{{json .Config}}",
+            &s,
+            r#"{"Env":["A=1","B=2"],"Labels":{"a":"2","z":"1"}}"#,
+        );
         check("{{with .Config}}{{len .Env}}{{end}}", &s, "2");
         check("{{- .Id -}}  x", &s, "sha256:abx");
-        check("{{.Config.Nope}}", &s, "exec error: can't evaluate field Nope in type Config");
+        check(
+            "{{.Config.Nope}}",
+            &s,
+            "exec error: can't evaluate field Nope in type Config",
+        );
         check("{{index .Config.Labels \"q\"}}", &s, "<no value>");
     }
 

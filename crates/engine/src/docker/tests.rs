@@ -39,7 +39,10 @@ fn sample_host() -> MemoryHost {
 /// Runs a command line: words split at spaces, `~` standing for a space
 /// inside a word.
 fn run(state: &mut State, host: &mut MemoryHost, line: &str) -> Output {
-    let words: Vec<String> = line.split_whitespace().map(|w| w.replace('~', " ")).collect();
+    let words: Vec<String> = line
+        .split_whitespace()
+        .map(|w| w.replace('~', " "))
+        .collect();
     execute(&words, host, state)
 }
 
@@ -57,7 +60,9 @@ fn mask(s: &str) -> String {
         let boundary_after = chars
             .get(i + run_len)
             .is_none_or(|c| !c.is_ascii_alphanumeric());
-        let has_letter = chars[i..i + run_len].iter().any(|c| c.is_ascii_alphabetic());
+        let has_letter = chars[i..i + run_len]
+            .iter()
+            .any(|c| c.is_ascii_alphabetic());
         if boundary_before && boundary_after && (run_len == 64 || (run_len == 12 && has_letter)) {
             out.push_str(if run_len == 64 { "<ID64>" } else { "<ID12>" });
             i += run_len;
@@ -99,19 +104,26 @@ fn seed_story_build_images_history_run_exec_stop() {
 
     // Edit Program.cs: restore stays cached.
     let mut ctx = sample_context();
-    let prog = ctx.read("aspnetapp/Program.cs").unwrap_or_default().to_vec();
+    let prog = ctx
+        .read("aspnetapp/Program.cs")
+        .unwrap_or_default()
+        .to_vec();
     let mut edited = prog.clone();
     edited.extend_from_slice(b"// edited\n");
     let _ = ctx.insert_file("aspnetapp/Program.cs", edited, 0o644);
     host.contexts.insert(".".into(), ctx);
     let o = run(&mut state, &mut host, "docker build -t aspnetapp .");
     assert!(
-        o.stderr.contains("#10 [build 5/8] RUN dotnet restore\n#10 CACHED\n"),
+        o.stderr
+            .contains("#10 [build 5/8] RUN dotnet restore\n#10 CACHED\n"),
         "{}",
         o.stderr
     );
 
-    let img = state.image("aspnetapp").cloned().unwrap_or_else(|| panic!("built"));
+    let img = state
+        .image("aspnetapp")
+        .cloned()
+        .unwrap_or_else(|| panic!("built"));
     let aspnet = size_of("mcr.microsoft.com/dotnet/aspnet:8.0");
     assert_eq!(store::base_layer_count(&img), 4);
     let size = img.size();
@@ -150,11 +162,19 @@ fn seed_story_build_images_history_run_exec_stop() {
     }
     assert_eq!(
         own(&mask(lines[1])),
-        ["sha256:<ID64>", "30 seconds ago", "ENTRYPOINT [\"dotnet\" \"aspnetapp.dll\"]", "0B", "buildkit.dockerfile.v0"]
+        [
+            "sha256:<ID64>",
+            "30 seconds ago",
+            "ENTRYPOINT [\"dotnet\" \"aspnetapp.dll\"]",
+            "0B",
+            "buildkit.dockerfile.v0"
+        ]
     );
     assert_eq!(own(lines[2])[2], "COPY /app ./ # buildkit");
     assert_eq!(own(lines[3])[2], "WORKDIR /app");
-    assert!(lines[4..].iter().all(|l| l.starts_with("<missing>") && l.contains("13 days ago")));
+    assert!(lines[4..]
+        .iter()
+        .all(|l| l.starts_with("<missing>") && l.contains("13 days ago")));
 
     check(
         &mut state,
@@ -169,11 +189,29 @@ fn seed_story_build_images_history_run_exec_stop() {
         "CONTAINER ID   IMAGE       COMMAND                  CREATED          STATUS          PORTS                                         NAMES\n\
 <ID12>   aspnetapp   \"dotnet aspnetapp.dll\"   10 seconds ago   Up 10 seconds   0.0.0.0:5000->8080/tcp, [::]:5000->8080/tcp   aspnetcore_sample\n",
     );
-    let o = run(&mut state, &mut host, "docker exec aspnetcore_sample ls /app");
+    let o = run(
+        &mut state,
+        &mut host,
+        "docker exec aspnetcore_sample ls /app",
+    );
     assert_eq!(o.exit_code, 0, "{}", o.stderr);
-    assert!(o.stdout.lines().any(|l| l == "aspnetapp.dll"), "{}", o.stdout);
-    check(&mut state, &mut host, "docker exec aspnetcore_sample pwd", "/app\n");
-    check(&mut state, &mut host, "docker exec aspnetcore_sample whoami", "root\n");
+    assert!(
+        o.stdout.lines().any(|l| l == "aspnetapp.dll"),
+        "{}",
+        o.stdout
+    );
+    check(
+        &mut state,
+        &mut host,
+        "docker exec aspnetcore_sample pwd",
+        "/app\n",
+    );
+    check(
+        &mut state,
+        &mut host,
+        "docker exec aspnetcore_sample whoami",
+        "root\n",
+    );
     check(
         &mut state,
         &mut host,
@@ -195,7 +233,12 @@ info: Microsoft.Hosting.Lifetime[0]\n      Content root path: /app\n",
         "docker run -d --rm -p 5000:8080 --name aspnetcore_sample aspnetapp",
         "--- stderr\ndocker: Error response from daemon: Conflict. The container name \"/aspnetcore_sample\" is already in use by container \"<ID64>\". You have to remove (or rename) that container to be able to reuse that name.\n\nRun 'docker run --help' for more information\n--- exit 125\n",
     );
-    check(&mut state, &mut host, "docker stop aspnetcore_sample", "aspnetcore_sample\n");
+    check(
+        &mut state,
+        &mut host,
+        "docker stop aspnetcore_sample",
+        "aspnetcore_sample\n",
+    );
     check(
         &mut state,
         &mut host,
@@ -214,12 +257,20 @@ info: Microsoft.Hosting.Lifetime[0]\n      Content root path: /app\n",
 fn old_tutorial_port_warns_and_stopped_containers_stay() {
     let mut state = State::new();
     let mut host = sample_host();
-    assert_eq!(run(&mut state, &mut host, "docker build -q -t aspnetapp .").exit_code, 0);
-    let o = run(&mut state, &mut host, "docker run -p 5000:80 --name web aspnetapp");
+    assert_eq!(
+        run(&mut state, &mut host, "docker build -q -t aspnetapp .").exit_code,
+        0
+    );
+    let o = run(
+        &mut state,
+        &mut host,
+        "docker run -p 5000:80 --name web aspnetapp",
+    );
     assert_eq!(o.exit_code, 0);
     assert!(o.stdout.contains("Now listening on: http://[::]:8080"));
     assert!(
-        o.stderr.contains("(layerlab) warning: -p 5000:80: nothing in the container listens on 80/tcp"),
+        o.stderr
+            .contains("(layerlab) warning: -p 5000:80: nothing in the container listens on 80/tcp"),
         "{}",
         o.stderr
     );
@@ -237,8 +288,18 @@ fn old_tutorial_port_warns_and_stopped_containers_stay() {
         "--- stderr\nError response from daemon: conflict: unable to remove repository reference \"aspnetapp\" (must force) - container <ID12> is using its referenced image <ID12>\n--- exit 1\n",
     );
     check(&mut state, &mut host, "docker rm web", "web\n");
-    check(&mut state, &mut host, "docker tag aspnetapp aspnetapp:v1", "");
-    check(&mut state, &mut host, "docker rmi aspnetapp:v1", "Untagged: aspnetapp:v1\n");
+    check(
+        &mut state,
+        &mut host,
+        "docker tag aspnetapp aspnetapp:v1",
+        "",
+    );
+    check(
+        &mut state,
+        &mut host,
+        "docker rmi aspnetapp:v1",
+        "Untagged: aspnetapp:v1\n",
+    );
     let o = run(&mut state, &mut host, "docker rmi aspnetapp");
     let lines: Vec<String> = mask(&o.stdout).lines().map(String::from).collect();
     assert_eq!(lines[0], "Untagged: aspnetapp:latest");
@@ -258,7 +319,10 @@ fn old_tutorial_port_warns_and_stopped_containers_stay() {
 fn system_df_shares_aspnet_layers_and_keeps_the_sdk_out() {
     let mut state = State::new();
     let mut host = sample_host();
-    assert_eq!(run(&mut state, &mut host, "docker build -q -t aspnetapp .").exit_code, 0);
+    assert_eq!(
+        run(&mut state, &mut host, "docker build -q -t aspnetapp .").exit_code,
+        0
+    );
     // A second app built on aspnet:8.0.
     let second = Context::from_files([(
         "Dockerfile",
@@ -266,12 +330,23 @@ fn system_df_shares_aspnet_layers_and_keeps_the_sdk_out() {
     ), ("site/site.dll", "second app\n")])
     .unwrap_or_default();
     host.contexts.insert("second".into(), second);
-    assert_eq!(run(&mut state, &mut host, "docker build -q -t second second").exit_code, 0);
+    assert_eq!(
+        run(&mut state, &mut host, "docker build -q -t second second").exit_code,
+        0
+    );
 
-    let aspnet = catalog::resolve("mcr.microsoft.com/dotnet/aspnet:8.0").unwrap_or_else(|e| panic!("{e}"));
-    let sdk = catalog::resolve("mcr.microsoft.com/dotnet/sdk:8.0").unwrap_or_else(|e| panic!("{e}"));
-    let app = state.image("aspnetapp").cloned().unwrap_or_else(|| panic!("app"));
-    let snd = state.image("second").cloned().unwrap_or_else(|| panic!("second"));
+    let aspnet =
+        catalog::resolve("mcr.microsoft.com/dotnet/aspnet:8.0").unwrap_or_else(|e| panic!("{e}"));
+    let sdk =
+        catalog::resolve("mcr.microsoft.com/dotnet/sdk:8.0").unwrap_or_else(|e| panic!("{e}"));
+    let app = state
+        .image("aspnetapp")
+        .cloned()
+        .unwrap_or_else(|| panic!("app"));
+    let snd = state
+        .image("second")
+        .cloned()
+        .unwrap_or_else(|| panic!("second"));
     // The final image is aspnet:8.0's layers plus the app's: no SDK layer.
     let sdk_only: Vec<&String> = sdk
         .layers
@@ -300,13 +375,26 @@ fn system_df_shares_aspnet_layers_and_keeps_the_sdk_out() {
         )
     };
     assert!(text.starts_with("Images space usage:\n\nREPOSITORY   TAG       IMAGE ID       CREATED          SIZE      SHARED SIZE   UNIQUE SIZE   CONTAINERS\n"), "{text}");
-    assert!(text.contains(&row("second       latest    ", &snd)), "{text}");
+    assert!(
+        text.contains(&row("second       latest    ", &snd)),
+        "{text}"
+    );
     assert!(text.contains("\nContainers space usage:\n\nCONTAINER ID   IMAGE     COMMAND   LOCAL VOLUMES   SIZE      CREATED   STATUS    NAMES\n"), "{text}");
     assert!(text.contains("\nBuild cache usage: 0B\n\n"), "{text}");
     // The summary counts every layer once.
     let total = aspnet.size()
-        + app.layers.iter().filter(|l| l.base.is_none()).map(|l| l.size).sum::<u64>()
-        + snd.layers.iter().filter(|l| l.base.is_none()).map(|l| l.size).sum::<u64>();
+        + app
+            .layers
+            .iter()
+            .filter(|l| l.base.is_none())
+            .map(|l| l.size)
+            .sum::<u64>()
+        + snd
+            .layers
+            .iter()
+            .filter(|l| l.base.is_none())
+            .map(|l| l.size)
+            .sum::<u64>();
     assert_eq!(store::layers_size(&state), total);
     let reclaimable = app.size() + snd.size() - 2 * aspnet.size();
     let records = state.cache.records.len();
@@ -332,30 +420,60 @@ Build Cache     {:<9} 0         0B        0B\n",
 fn pulls_say_already_exists_for_shared_layers() {
     let mut state = State::new();
     let mut host = sample_host();
-    assert_eq!(run(&mut state, &mut host, "docker build -q -t aspnetapp .").exit_code, 0);
-    let o = run(&mut state, &mut host, "docker pull mcr.microsoft.com/dotnet/sdk:8.0");
+    assert_eq!(
+        run(&mut state, &mut host, "docker build -q -t aspnetapp .").exit_code,
+        0
+    );
+    let o = run(
+        &mut state,
+        &mut host,
+        "docker pull mcr.microsoft.com/dotnet/sdk:8.0",
+    );
     assert_eq!(o.exit_code, 0, "{}", o.stderr);
     let lines: Vec<String> = mask(&o.stdout).lines().map(String::from).collect();
     assert_eq!(lines[0], "8.0: Pulling from dotnet/sdk");
     // aspnet:8.0's four layers are in the store (under aspnetapp).
-    assert!(lines[1..5].iter().all(|l| l.ends_with(": Already exists")), "{lines:?}");
-    assert!(lines[5..9].iter().all(|l| l.ends_with(": Pulling fs layer")), "{lines:?}");
+    assert!(
+        lines[1..5].iter().all(|l| l.ends_with(": Already exists")),
+        "{lines:?}"
+    );
+    assert!(
+        lines[5..9]
+            .iter()
+            .all(|l| l.ends_with(": Pulling fs layer")),
+        "{lines:?}"
+    );
     assert_eq!(lines[9], "<ID12>: Waiting");
     assert!(o.stdout.ends_with(
         "Status: Downloaded newer image for mcr.microsoft.com/dotnet/sdk:8.0\nmcr.microsoft.com/dotnet/sdk:8.0\n"
     ));
     let sdk = size_of("mcr.microsoft.com/dotnet/sdk:8.0");
-    let o = run(&mut state, &mut host, "docker images --format {{.Repository}}:{{.Tag}}\\t{{.Size}}");
+    let o = run(
+        &mut state,
+        &mut host,
+        "docker images --format {{.Repository}}:{{.Tag}}\\t{{.Size}}",
+    );
     assert!(
-        o.stdout.contains(&format!("mcr.microsoft.com/dotnet/sdk:8.0\t{}\n", human_size3(sdk))),
+        o.stdout.contains(&format!(
+            "mcr.microsoft.com/dotnet/sdk:8.0\t{}\n",
+            human_size3(sdk)
+        )),
         "{}",
         o.stdout
     );
-    let again = run(&mut state, &mut host, "docker pull -q mcr.microsoft.com/dotnet/sdk:8.0");
+    let again = run(
+        &mut state,
+        &mut host,
+        "docker pull -q mcr.microsoft.com/dotnet/sdk:8.0",
+    );
     assert_eq!(again.stdout, "mcr.microsoft.com/dotnet/sdk:8.0\n");
     let o = run(&mut state, &mut host, "docker pull alpine");
-    assert!(o.stdout.starts_with("Using default tag: latest\nlatest: Pulling from library/alpine\n"));
-    assert!(o.stdout.ends_with("Status: Downloaded newer image for alpine:latest\ndocker.io/library/alpine:latest\n"));
+    assert!(o
+        .stdout
+        .starts_with("Using default tag: latest\nlatest: Pulling from library/alpine\n"));
+    assert!(o.stdout.ends_with(
+        "Status: Downloaded newer image for alpine:latest\ndocker.io/library/alpine:latest\n"
+    ));
 }
 
 #[test]
@@ -372,9 +490,21 @@ fn same_input_same_image_id() {
     assert_eq!(a, b);
     assert_eq!(sa.layers, sb.layers);
     // The ID is the sha256 of the image config JSON.
-    let img = sa.image("aspnetapp").cloned().unwrap_or_else(|| panic!("built"));
-    let json = store::config_json(&img.config, &img.layers, &img.history, &img.architecture, None);
-    assert_eq!(format!("{}\n", crate::digest::sha256_digest(json.as_bytes())), a);
+    let img = sa
+        .image("aspnetapp")
+        .cloned()
+        .unwrap_or_else(|| panic!("built"));
+    let json = store::config_json(
+        &img.config,
+        &img.layers,
+        &img.history,
+        &img.architecture,
+        None,
+    );
+    assert_eq!(
+        format!("{}\n", crate::digest::sha256_digest(json.as_bytes())),
+        a
+    );
     // Layer digests are the sha256 of the stored layer's tar.
     for l in img.layers.iter().filter(|l| l.base.is_none()) {
         let stored = sa.layers.get(&l.digest).unwrap_or_else(|| panic!("stored"));
@@ -397,8 +527,16 @@ fn deleting_a_file_later_is_wasted_space() {
     host.contexts.insert(".".into(), ctx);
     let o = run(&mut state, &mut host, "docker build -t waste .");
     assert_eq!(o.exit_code, 0, "{}", o.stderr);
-    let img = state.image("waste").cloned().unwrap_or_else(|| panic!("built"));
-    let own: Vec<u64> = img.layers.iter().filter(|l| l.base.is_none()).map(|l| l.size).collect();
+    let img = state
+        .image("waste")
+        .cloned()
+        .unwrap_or_else(|| panic!("built"));
+    let own: Vec<u64> = img
+        .layers
+        .iter()
+        .filter(|l| l.base.is_none())
+        .map(|l| l.size)
+        .collect();
     // The deletion is a whiteout: the image does not shrink.
     assert_eq!(own, [1000, 0]);
     let r = store::analyze(&state, &img, false);
@@ -420,14 +558,46 @@ fn short_commands_run_to_completion() {
     let mut host = MemoryHost::default();
     let o = run(&mut state, &mut host, "docker run --rm alpine echo hello");
     assert_eq!(o.stdout, "hello\n");
-    assert!(o.stderr.starts_with("Unable to find image 'alpine:latest' locally\nlatest: Pulling from library/alpine\n"));
+    assert!(o.stderr.starts_with(
+        "Unable to find image 'alpine:latest' locally\nlatest: Pulling from library/alpine\n"
+    ));
     check(&mut state, &mut host, "docker ps -aq", "");
-    check(&mut state, &mut host, "docker run alpine cat /nope", "--- stderr\ncat: can't open '/nope': No such file or directory\n--- exit 1\n");
-    let o = run(&mut state, &mut host, "docker ps -a --format {{.Status}}|{{.Command}}");
+    check(
+        &mut state,
+        &mut host,
+        "docker run alpine cat /nope",
+        "--- stderr\ncat: can't open '/nope': No such file or directory\n--- exit 1\n",
+    );
+    let o = run(
+        &mut state,
+        &mut host,
+        "docker ps -a --format {{.Status}}|{{.Command}}",
+    );
     assert_eq!(o.stdout, "Exited (1) 10 seconds ago|\"cat /nope\"\n");
+    // `docker create` makes the container; `start` runs the process.
+    check(
+        &mut state,
+        &mut host,
+        "docker create --name c2 alpine echo hi",
+        "<ID64>\n",
+    );
+    check(
+        &mut state,
+        &mut host,
+        "docker ps -a --filter name=c2 --format {{.Status}}",
+        "Created\n",
+    );
+    check(&mut state, &mut host, "docker logs c2", "");
+    check(&mut state, &mut host, "docker start c2", "c2\n");
+    check(&mut state, &mut host, "docker logs c2", "hi\n");
+    check(&mut state, &mut host, "docker rm c2", "c2\n");
     // A program that waits keeps running; PID 1 ignores SIGTERM, so
     // `docker stop` kills it after 10 seconds.
-    let o = run(&mut state, &mut host, "docker run -d --name sleeper alpine sleep 1000");
+    let o = run(
+        &mut state,
+        &mut host,
+        "docker run -d --name sleeper alpine sleep 1000",
+    );
     assert_eq!(o.exit_code, 0);
     check(&mut state, &mut host, "docker stop sleeper", "sleeper\n");
     check(
@@ -510,17 +680,27 @@ fn cli_errors_like_docker() {
             .replace("--- exit 0\n", "")
             .as_str(),
     );
-    check(&mut state, &mut host, "docker --version", "Docker version 29.7.2, build 9f4be4f\n");
+    check(
+        &mut state,
+        &mut host,
+        "docker --version",
+        "Docker version 29.7.2, build 9f4be4f\n",
+    );
     let o = run(&mut state, &mut host, "docker run");
     assert_eq!(o.exit_code, 1);
-    assert!(o.stderr.starts_with("docker: 'docker run' requires at least 1 argument"));
+    assert!(o
+        .stderr
+        .starts_with("docker: 'docker run' requires at least 1 argument"));
 }
 
 #[test]
 fn inspect_and_formats() {
     let mut state = State::new();
     let mut host = sample_host();
-    assert_eq!(run(&mut state, &mut host, "docker build -q -t aspnetapp .").exit_code, 0);
+    assert_eq!(
+        run(&mut state, &mut host, "docker build -q -t aspnetapp .").exit_code,
+        0
+    );
     check(
         &mut state,
         &mut host,
@@ -534,11 +714,20 @@ fn inspect_and_formats() {
         "buildkit.dockerfile.v0|6|ASPNETCORE_HTTP_PORTS=8080\n",
     );
     let o = run(&mut state, &mut host, "docker image inspect aspnetapp");
-    assert!(o.stdout.starts_with("[\n    {\n        \"Id\": \"sha256:"), "{}", o.stdout);
+    assert!(
+        o.stdout.starts_with("[\n    {\n        \"Id\": \"sha256:"),
+        "{}",
+        o.stdout
+    );
     assert!(o.stdout.contains("\n        \"RepoTags\": [\n            \"aspnetapp:latest\"\n        ],\n        \"RepoDigests\": [],\n        \"Comment\": \"buildkit.dockerfile.v0\",\n"));
     assert!(o.stdout.ends_with("    }\n]\n"));
     let o = run(&mut state, &mut host, "docker images --format json");
-    assert!(o.stdout.starts_with("{\"Containers\":\"0\",\"CreatedAt\":\"2026-08-12 10:00:"), "{}", o.stdout);
+    assert!(
+        o.stdout
+            .starts_with("{\"Containers\":\"0\",\"CreatedAt\":\"2026-08-12 10:00:"),
+        "{}",
+        o.stdout
+    );
     assert!(o.stdout.contains("\"Digest\":\"\\u003cnone\\u003e\""));
     check(
         &mut state,
@@ -546,7 +735,11 @@ fn inspect_and_formats() {
         "docker images --format {{.Nope}}",
         "--- stderr\ntemplate parsing error: template: :1: executing \"\": can't evaluate field Nope in type *formatter.imageContext\n--- exit 1\n",
     );
-    let o = run(&mut state, &mut host, "docker version --format {{.Server.Version}}");
+    let o = run(
+        &mut state,
+        &mut host,
+        "docker version --format {{.Server.Version}}",
+    );
     assert_eq!(o.stdout, "29.7.2\n");
 }
 
@@ -554,8 +747,14 @@ fn inspect_and_formats() {
 fn state_round_trips_through_json() {
     let mut state = State::new();
     let mut host = sample_host();
-    assert_eq!(run(&mut state, &mut host, "docker build -q -t aspnetapp .").exit_code, 0);
-    assert_eq!(run(&mut state, &mut host, "docker run -d --name app aspnetapp").exit_code, 0);
+    assert_eq!(
+        run(&mut state, &mut host, "docker build -q -t aspnetapp .").exit_code,
+        0
+    );
+    assert_eq!(
+        run(&mut state, &mut host, "docker run -d --name app aspnetapp").exit_code,
+        0
+    );
     let json = serde_json::to_string(&state).unwrap_or_default();
     let back: State = serde_json::from_str(&json).unwrap_or_default();
     assert_eq!(back, state);
@@ -563,4 +762,45 @@ fn state_round_trips_through_json() {
     let old = r#"{"version":1,"builds":0,"cache":{"records":{}},"images":{},"tags":{}}"#;
     let s: Result<State, _> = serde_json::from_str(old);
     assert!(s.is_ok_and(|s| s.containers.is_empty() && s.daemon.clock == 0));
+}
+
+#[test]
+fn rebuilt_tag_shows_the_old_image_id() {
+    let mut state = State::new();
+    let mut host = sample_host();
+    assert_eq!(
+        run(&mut state, &mut host, "docker build -q -t aspnetapp .").exit_code,
+        0
+    );
+    assert_eq!(
+        run(&mut state, &mut host, "docker run -d --name web aspnetapp").exit_code,
+        0
+    );
+    check(
+        &mut state,
+        &mut host,
+        "docker ps --format {{.Image}}",
+        "aspnetapp\n",
+    );
+    // A rebuild moves the tag: the container now shows its image's ID,
+    // and the old image stays (untagged) while the container uses it.
+    let mut ctx = sample_context();
+    let _ = ctx.insert_file("aspnetapp/Program.cs", "// new\n", 0o644);
+    host.contexts.insert(".".into(), ctx);
+    assert_eq!(
+        run(&mut state, &mut host, "docker build -q -t aspnetapp .").exit_code,
+        0
+    );
+    check(
+        &mut state,
+        &mut host,
+        "docker ps --format {{.Image}}",
+        "<ID12>\n",
+    );
+    check(
+        &mut state,
+        &mut host,
+        "docker images -a -q",
+        "<ID12>\n<ID12>\n",
+    );
 }

@@ -26,7 +26,8 @@ use super::rules::{
     workdir_relative_path, Rule,
 };
 use super::typed::{self, Command, CopyCmd, Kind, Loc, Parsed1, Stage};
-use super::{comments, mounts, ports, suggest, Emitter, LintError, LintOptions};
+use super::{comments, mounts, ports, Emitter, LintError, LintOptions};
+use crate::suggest;
 
 /// The default `PATH` BuildKit gives a Linux stage without one.
 const DEFAULT_PATH: &str = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";

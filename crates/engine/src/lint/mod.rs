@@ -25,7 +25,6 @@ mod platform;
 mod ports;
 mod reference;
 pub mod rules;
-mod suggest;
 mod typed;
 
 use std::collections::BTreeMap;

@@ -115,7 +115,7 @@ pub fn parse_mount(
                         "unsupported mount type {}",
                         layerlab_syntax::go_quote(&value)
                     );
-                    if let Some(s) = super::suggest::search(&value, MOUNT_TYPES, true) {
+                    if let Some(s) = crate::suggest::search(&value, MOUNT_TYPES, true) {
                         e.push_str(&format!(" (did you mean {s}?)"));
                     }
                     return Err(e);
@@ -160,7 +160,7 @@ pub fn parse_mount(
                         "unsupported sharing value {}",
                         layerlab_syntax::go_quote(&value)
                     );
-                    if let Some(s) = super::suggest::search(&value, SHARE_MODES, true) {
+                    if let Some(s) = crate::suggest::search(&value, SHARE_MODES, true) {
                         e.push_str(&format!(" (did you mean {s}?)"));
                     }
                     return Err(e);
@@ -203,7 +203,7 @@ pub fn parse_mount(
                     "env",
                 ];
                 let mut e = format!("unexpected key '{key}' in '{field}'");
-                if let Some(s) = super::suggest::search(&key, all, true) {
+                if let Some(s) = crate::suggest::search(&key, all, true) {
                     e.push_str(&format!(" (did you mean {s}?)"));
                 }
                 return Err(e);

@@ -13,7 +13,11 @@ use super::config::CheckConfig;
 use super::rules::{
     from_as_casing, invalid_definition_description, maintainer_deprecated, stage_name_casing,
 };
-use super::{mounts, suggest, Emitter, LintError};
+use super::{mounts, Emitter, LintError};
+use crate::instructions::{
+    parse_flags, FlagType, FlagValues, ADD_FLAGS, COPY_FLAGS, FROM_FLAGS, HEALTHCHECK_FLAGS,
+    RUN_FLAGS,
+};
 
 /// BuildKit's location of an instruction: its first and last lines.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -160,27 +164,6 @@ pub struct Parsed {
     pub meta_args: Vec<Command>,
 }
 
-const INSTRUCTIONS: [&str; 18] = [
-    "add",
-    "arg",
-    "cmd",
-    "copy",
-    "entrypoint",
-    "env",
-    "expose",
-    "from",
-    "healthcheck",
-    "label",
-    "maintainer",
-    "onbuild",
-    "run",
-    "shell",
-    "stopsignal",
-    "user",
-    "volume",
-    "workdir",
-];
-
 /// `instructions.Parse`: stages and global ARGs, running the parse-time
 /// checks on the way. Errors carry `dockerfile parse error on line N`.
 pub fn parse(
@@ -234,7 +217,7 @@ pub fn parse_instruction(
     let loc = Loc::of(ins);
     let lower = ins.keyword.to_ascii_lowercase();
     let args: Vec<&str> = ins.values();
-    let flags = Flags::new(ins);
+    let flags = Flags(ins);
     let cmd = |kind: Kind| {
         Parsed1::Command(Command {
             name: ins.keyword.clone(),
@@ -303,25 +286,10 @@ pub fn parse_instruction(
             if args.len() < 2 {
                 return Err(format!("{upper} requires at least two arguments, but only one was provided. Destination could not be determined"));
             }
-            let defs: &[(&str, FlagType)] = if lower == "add" {
-                &[
-                    ("chown", FlagType::String),
-                    ("chmod", FlagType::String),
-                    ("link", FlagType::Bool),
-                    ("keep-git-dir", FlagType::Bool),
-                    ("checksum", FlagType::String),
-                    ("unpack", FlagType::Bool),
-                    ("exclude", FlagType::Strings),
-                ]
+            let defs = if lower == "add" {
+                ADD_FLAGS
             } else {
-                &[
-                    ("chown", FlagType::String),
-                    ("from", FlagType::String),
-                    ("chmod", FlagType::String),
-                    ("link", FlagType::Bool),
-                    ("exclude", FlagType::Strings),
-                    ("parents", FlagType::Bool),
-                ]
+                COPY_FLAGS
             };
             let values = flags.parse(defs)?;
             let last = ins.args.len() - 1;
@@ -330,10 +298,10 @@ pub fn parse_instruction(
             }
             let mut c = CopyCmd {
                 dest: word(last),
-                from: values.get("from"),
-                chown: values.get("chown"),
-                chmod: values.get("chmod"),
-                checksum: values.get("checksum"),
+                from: values.word("from"),
+                chown: values.word("chown"),
+                chmod: values.word("chmod"),
+                checksum: values.word("checksum"),
                 ..CopyCmd::default()
             };
             for i in 0..last {
@@ -399,7 +367,7 @@ pub fn parse_instruction(
                 1 => String::new(),
                 _ => return Err("FROM requires either one or three arguments".into()),
             };
-            let values = flags.parse(&[("platform", FlagType::String)])?;
+            let values = flags.parse(FROM_FLAGS)?;
             if !name.is_empty() {
                 if let Some((cfg, out)) = lint.as_mut() {
                     definition_description(
@@ -419,7 +387,7 @@ pub fn parse_instruction(
                 orig_cmd: ins.keyword.clone(),
                 keyword_span: ins.keyword_span,
                 base_name: word(0),
-                platform: values.get("platform"),
+                platform: values.word("platform"),
                 loc,
                 comments: comments.to_vec(),
                 commands: Vec::new(),
@@ -456,27 +424,22 @@ pub fn parse_instruction(
             Ok(cmd(Kind::Workdir(word(0))))
         }
         "run" => {
-            let values = flags.parse(&[
-                ("device", FlagType::Strings),
-                ("mount", FlagType::Strings),
-                ("network", FlagType::String),
-                ("security", FlagType::String),
-            ])?;
+            let values = flags.parse(RUN_FLAGS)?;
             let mut mounts = Vec::new();
             for (value, span) in values.all("mount") {
-                let raw_from = mounts::raw_from(&value)?;
+                let raw_from = mounts::raw_from(value)?;
                 mounts.push(MountFlag {
-                    value,
-                    span,
+                    value: value.clone(),
+                    span: *span,
                     raw_from,
                 });
             }
-            if let Some(n) = values.get("network") {
+            if let Some(n) = values.word("network") {
                 if !matches!(n.value.as_str(), "default" | "none" | "host") {
                     return Err(format!("invalid network mode {}", go_quote(&n.value)));
                 }
             }
-            if let Some(s) = values.get("security") {
+            if let Some(s) = values.word("security") {
                 if !matches!(s.value.as_str(), "insecure" | "sandbox") {
                     return Err(format!("security {} is not valid", go_quote(&s.value)));
                 }
@@ -504,13 +467,7 @@ pub fn parse_instruction(
                 }
                 return Ok(cmd(Kind::Healthcheck));
             }
-            let values = flags.parse(&[
-                ("interval", FlagType::String),
-                ("timeout", FlagType::String),
-                ("start-period", FlagType::String),
-                ("start-interval", FlagType::String),
-                ("retries", FlagType::String),
-            ])?;
+            let values = flags.parse(HEALTHCHECK_FLAGS)?;
             if typ != "CMD" {
                 return Err(format!(
                     "Unknown type {} in HEALTHCHECK (try CMD)",
@@ -521,11 +478,11 @@ pub fn parse_instruction(
                 return Err("Missing command after HEALTHCHECK CMD".into());
             }
             for name in ["interval", "timeout", "start-period", "start-interval"] {
-                if let Some(v) = values.get(name) {
+                if let Some(v) = values.word(name) {
                     check_interval(name, &v.value)?;
                 }
             }
-            if let Some(r) = values.get("retries") {
+            if let Some(r) = values.word("retries") {
                 match go_parse_int(&r.value) {
                     Some(n) if n < 0 => return Err(format!("--retries cannot be negative ({n})")),
                     Some(_) => {}
@@ -623,20 +580,12 @@ pub fn parse_instruction(
             Ok(cmd(Kind::Shell))
         }
         _ => {
-            let mut e = format!("unknown instruction: {}", ins.keyword);
-            if let Some(s) = suggest::search(
+            Err(crate::instructions::suggest(
+                format!("unknown instruction: {}", ins.keyword),
                 &ins.keyword,
-                INSTRUCTIONS
-                    .iter()
-                    .map(|n| n.to_uppercase())
-                    .collect::<Vec<_>>()
-                    .iter()
-                    .map(String::as_str),
+                &crate::instructions::INSTRUCTION_NAMES,
                 false,
-            ) {
-                e.push_str(&format!(" (did you mean {s}?)"));
-            }
-            Err(e)
+            ))
         }
     }
 }
@@ -825,104 +774,23 @@ fn go_parse_int(s: &str) -> Option<i64> {
     s.parse::<i32>().ok().map(i64::from)
 }
 
-/// The types BuildKit's `BFlags` know.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FlagType {
-    Bool,
-    String,
-    Strings,
-}
+/// An instruction's flags, parsed with the build's [`parse_flags`]; the
+/// lint's errors carry no span of their own.
+struct Flags<'a>(&'a Instruction);
 
-/// The flags of one instruction, parsed against the names it accepts.
-struct Flags<'a> {
-    ins: &'a Instruction,
-}
-
-/// Parsed flag values.
-#[derive(Default)]
-pub struct FlagValues {
-    values: Vec<(String, String, Span)>,
+impl Flags<'_> {
+    /// `BFlags.Parse`.
+    fn parse(&self, defs: &[(&str, FlagType)]) -> Result<FlagValues, String> {
+        parse_flags(&self.0.flags, defs).map_err(|(message, _)| message)
+    }
 }
 
 impl FlagValues {
-    /// The last value given to `name`.
-    fn get(&self, name: &str) -> Option<Word> {
-        self.values
-            .iter()
-            .rev()
-            .find(|(n, _, _)| n == name)
-            .map(|(_, v, s)| Word {
-                value: v.clone(),
-                span: *s,
-            })
-    }
-
-    /// Every value given to `name`, in order.
-    fn all(&self, name: &str) -> Vec<(String, Span)> {
-        self.values
-            .iter()
-            .filter(|(n, _, _)| n == name)
-            .map(|(_, v, s)| (v.clone(), *s))
-            .collect()
-    }
-}
-
-impl<'a> Flags<'a> {
-    fn new(ins: &'a Instruction) -> Self {
-        Flags { ins }
-    }
-
-    /// `BFlags.Parse`.
-    fn parse(&self, defs: &[(&str, FlagType)]) -> Result<FlagValues, String> {
-        let mut out = FlagValues::default();
-        let mut used: Vec<String> = Vec::new();
-        for f in &self.ins.flags {
-            let a = f.text.as_str();
-            if a == "--" {
-                break;
-            }
-            let Some(body) = a.strip_prefix("--") else {
-                return Err(format!("arg should start with -- : {a}"));
-            };
-            let (flag_name, value) = match a.split_once('=') {
-                Some((n, v)) => (n, Some(v)),
-                None => (a, None),
-            };
-            let name = body.split_once('=').map_or(body, |(n, _)| n);
-            let Some(&(_, ty)) = defs.iter().find(|(n, _)| *n == name) else {
-                let mut e = format!("unknown flag: {flag_name}");
-                if let Some(s) = suggest::search(name, defs.iter().map(|(n, _)| *n), true) {
-                    e.push_str(&format!(" (did you mean {s}?)"));
-                }
-                return Err(e);
-            };
-            if used.iter().any(|u| u == name) && ty != FlagType::Strings {
-                return Err(format!("duplicate flag specified: {flag_name}"));
-            }
-            used.push(name.to_string());
-            let v = match ty {
-                FlagType::Bool => {
-                    if value == Some("") {
-                        return Err(format!("missing a value on flag: {flag_name}"));
-                    }
-                    match value.unwrap_or("").to_lowercase().as_str() {
-                        "true" | "" => "true".to_string(),
-                        "false" => "false".to_string(),
-                        _ => {
-                            return Err(format!(
-                                "expecting boolean value for flag {flag_name}, not: {}",
-                                value.unwrap_or("")
-                            ))
-                        }
-                    }
-                }
-                FlagType::String | FlagType::Strings => match value {
-                    Some(v) => v.to_string(),
-                    None => return Err(format!("missing a value on flag: {flag_name}")),
-                },
-            };
-            out.values.push((name.to_string(), v, f.span));
-        }
-        Ok(out)
+    /// The last value given to `name`, as a [`Word`].
+    fn word(&self, name: &str) -> Option<Word> {
+        self.get(name).map(|(value, span)| Word {
+            value: value.clone(),
+            span: *span,
+        })
     }
 }
