@@ -146,11 +146,13 @@ test('a project too large for a link gets a clear message', async (t) => {
   const { page } = browser;
   // Incompressible text, added as a file through the editor.
   await page.evaluate(() => {
-    let x = 1;
+    let x = 2463534242;
     let s = '';
     for (let i = 0; i < 60000; i++) {
-      x = (x * 1103515245 + 12345) % 2147483648;
-      s += String.fromCharCode(97 + (x % 26));
+      x ^= x << 13;
+      x ^= x >>> 17;
+      x ^= x << 5;
+      s += String.fromCharCode(97 + ((x >>> 0) % 26));
     }
     window.bigText = s;
   });
@@ -167,6 +169,26 @@ test('a project too large for a link gets a clear message', async (t) => {
   assert.match(await page.locator('.dialog .error-box').textContent(), /too large for a share link.*limited to 16 KB/);
   await shot(page, t, 'share-too-large.png');
   await page.keyboard.press('Escape');
+});
+
+test('after the first visit the playground works offline (service worker)', async (t) => {
+  const other = await launchBrowser();
+  try {
+    await other.page.goto(server.url);
+    await waitFor(other.page, () => document.querySelector('.summary .mode')?.textContent === 'Built');
+    await waitFor(other.page, () => navigator.serviceWorker.controller !== null);
+    await waitFor(other.page, () => caches.open('layerlab-v1')
+      .then((c) => c.keys())
+      .then((keys) => keys.some((r) => r.url.endsWith('.wasm')) && keys.some((r) => r.url.includes('editor'))));
+    await other.context.setOffline(true);
+    await other.page.reload();
+    await waitFor(other.page, () => document.querySelector('.summary .mode')?.textContent === 'Built');
+    assert.ok((await editorText(other.page)).includes('RUN dotnet restore'));
+    await shot(other.page, t, 'offline.png');
+    await other.context.setOffline(false);
+  } finally {
+    await other.close();
+  }
 });
 
 test('no errors and no request outside 127.0.0.1', () => {

@@ -1,6 +1,6 @@
 //! Shared helpers for LayerLab's cross-crate tests.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// The project root.
 pub fn root() -> PathBuf {
@@ -13,6 +13,24 @@ pub fn root() -> PathBuf {
 /// The read-only conformance data beside the project (`../shared/conformance`).
 pub fn conformance() -> PathBuf {
     root().join("../shared/conformance")
+}
+
+/// The entries of `dir`, sorted (none when it cannot be read: callers
+/// assert that their data is there).
+pub fn sorted_entries(dir: &Path) -> Vec<PathBuf> {
+    let mut out: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map(|rd| rd.filter_map(Result::ok).map(|e| e.path()).collect())
+        .unwrap_or_default();
+    out.sort();
+    out
+}
+
+/// The files of `dir` whose name ends in `.ext`, sorted.
+pub fn files_with_extension(dir: &Path, ext: &str) -> Vec<PathBuf> {
+    sorted_entries(dir)
+        .into_iter()
+        .filter(|p| p.extension().is_some_and(|x| x == ext))
+        .collect()
 }
 
 /// A small deterministic pseudo-random generator (xorshift64*), so that

@@ -7,7 +7,7 @@
 use layerlab_engine::context::Context;
 use layerlab_engine::docker::build::{render_plain, report_json, run, BuildCommand};
 use layerlab_engine::state::State;
-use layerlab_tests::{conformance, Rng};
+use layerlab_tests::{conformance, files_with_extension, Rng};
 use serde_json::Value;
 
 fn mutate(text: &str, rng: &mut Rng) -> String {
@@ -88,17 +88,10 @@ fn builds_never_panic() {
     let mut cases = 0;
     // The lint recordings: Dockerfiles without a context.
     let lint = conformance().join("buildkit-recorded/lint");
-    let mut files: Vec<_> = std::fs::read_dir(&lint)
-        .map(|rd| rd.filter_map(Result::ok).map(|e| e.path()).collect())
-        .unwrap_or_default();
-    files.sort();
     let mut state = State::new();
     let empty = Context::new();
-    for f in files
-        .iter()
-        .filter(|f| f.extension().is_some_and(|x| x == "Dockerfile"))
-    {
-        let text = std::fs::read_to_string(f).unwrap_or_default();
+    for f in files_with_extension(&lint, "Dockerfile") {
+        let text = std::fs::read_to_string(&f).unwrap_or_default();
         check(&text, &empty, &["build", "."], &mut state);
         for _ in 0..8 {
             check(
@@ -112,14 +105,7 @@ fn builds_never_panic() {
     }
     // The cache scenarios, with their contexts and arguments.
     let cache = conformance().join("buildkit-recorded/cache");
-    let mut files: Vec<_> = std::fs::read_dir(&cache)
-        .map(|rd| rd.filter_map(Result::ok).map(|e| e.path()).collect())
-        .unwrap_or_default();
-    files.sort();
-    for f in files
-        .iter()
-        .filter(|f| f.extension().is_some_and(|x| x == "json"))
-    {
+    for f in files_with_extension(&cache, "json") {
         let scenario: Value = serde_json::from_str(&std::fs::read_to_string(f).unwrap_or_default())
             .unwrap_or(Value::Null);
         let mut ctx = Context::new();

@@ -241,15 +241,7 @@ fn replay(path: &Path) -> Outcome {
 #[test]
 fn cache_scenarios_match_buildkit() {
     let dir = conformance().join("buildkit-recorded/cache");
-    let mut files: Vec<_> = std::fs::read_dir(&dir)
-        .map(|rd| {
-            rd.filter_map(Result::ok)
-                .map(|e| e.path())
-                .filter(|p| p.extension().is_some_and(|x| x == "json"))
-                .collect()
-        })
-        .unwrap_or_default();
-    files.sort();
+    let files = layerlab_tests::files_with_extension(&dir, "json");
     assert!(!files.is_empty(), "no recordings in {}", dir.display());
 
     let gaps: BTreeMap<&str, &str> = KNOWN_GAPS.iter().copied().collect();

@@ -610,11 +610,8 @@ fn conformance_files_parse_as_buildkit() {
     let dir = layerlab_tests::conformance().join("buildkit/parser");
     let mut texts = Vec::new();
     for sub in ["testfiles", "testfiles-negative"] {
-        let mut entries: Vec<_> = std::fs::read_dir(dir.join(sub))
-            .expect("conformance dir")
-            .map(|e| e.expect("entry").path())
-            .collect();
-        entries.sort();
+        let entries = layerlab_tests::sorted_entries(&dir.join(sub));
+        assert!(!entries.is_empty(), "no conformance files in {sub}");
         for e in entries {
             texts.push(std::fs::read_to_string(e.join("Dockerfile")).expect("Dockerfile"));
         }

@@ -100,12 +100,7 @@ fn lint_matches_recorded_buildkit() {
     let expected: BTreeMap<String, Expected> =
         serde_json::from_str(&expected_text).unwrap_or_else(|e| panic!("bad expected.json: {e}"));
 
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .unwrap_or_else(|e| panic!("cannot list {}: {e}", dir.display()))
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "Dockerfile"))
-        .collect();
-    files.sort();
+    let files = layerlab_tests::files_with_extension(&dir, "Dockerfile");
     assert!(
         !files.is_empty(),
         "no recorded Dockerfiles in {}",

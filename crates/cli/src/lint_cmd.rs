@@ -8,13 +8,15 @@
 //! cannot be read.
 
 use std::collections::BTreeMap;
-use std::io::{Read, Write};
+use std::io::Write;
 use std::process::ExitCode;
 
 use clap::{Args, ValueEnum};
 use layerlab_engine::lint::{lint_source, read_dockerignore, LintOptions, LintReport};
 use layerlab_syntax::{parse_bytes, LineIndex, Span};
 use serde_json::{json, Value};
+
+use crate::input::read_or_exit;
 
 /// Arguments of `layerlab lint`.
 #[derive(Args)]
@@ -47,24 +49,11 @@ enum Format {
     Json,
 }
 
-fn read_input(path: &str) -> std::io::Result<Vec<u8>> {
-    if path == "-" {
-        let mut buf = Vec::new();
-        std::io::stdin().read_to_end(&mut buf)?;
-        Ok(buf)
-    } else {
-        std::fs::read(path)
-    }
-}
-
 /// Runs the command.
 pub fn run(args: &LintArgs) -> ExitCode {
-    let bytes = match read_input(&args.file) {
+    let bytes = match read_or_exit(&args.file) {
         Ok(b) => b,
-        Err(e) => {
-            eprintln!("error: {}: {e}", args.file);
-            return ExitCode::from(2);
-        }
+        Err(code) => return code,
     };
     let dockerignore = match &args.dockerignore {
         None => None,

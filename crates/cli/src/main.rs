@@ -4,6 +4,7 @@
 
 mod check_cmd;
 mod docker_cmd;
+mod input;
 mod lint_cmd;
 mod parse_cmd;
 mod state_file;

@@ -1,12 +1,14 @@
 //! `layerlab parse`: the syntax tree in BuildKit's dump format or as JSON,
 //! or `--check` over many files for hooks and CI.
 
-use std::io::{Read, Write};
+use std::io::Write;
 use std::process::ExitCode;
 
 use clap::{Args, ValueEnum};
 use layerlab_syntax::{dump, parse_bytes, Dockerfile, Instruction, LineIndex, ParseError, Span};
 use serde_json::{json, Value};
+
+use crate::input::{read_input, read_or_exit};
 
 /// Arguments of `layerlab parse`.
 #[derive(Args)]
@@ -32,16 +34,6 @@ enum Format {
     Json,
 }
 
-fn read_input(path: &str) -> std::io::Result<Vec<u8>> {
-    if path == "-" {
-        let mut buf = Vec::new();
-        std::io::stdin().read_to_end(&mut buf)?;
-        Ok(buf)
-    } else {
-        std::fs::read(path)
-    }
-}
-
 /// Runs the command.
 pub fn run(args: &ParseArgs) -> ExitCode {
     if args.check {
@@ -52,12 +44,9 @@ pub fn run(args: &ParseArgs) -> ExitCode {
         return ExitCode::from(2);
     }
     let path = &args.files[0];
-    let bytes = match read_input(path) {
+    let bytes = match read_or_exit(path) {
         Ok(b) => b,
-        Err(e) => {
-            eprintln!("error: {path}: {e}");
-            return ExitCode::from(2);
-        }
+        Err(code) => return code,
     };
     let (text, result) = parse_bytes(&bytes);
     let mut out = std::io::stdout().lock();

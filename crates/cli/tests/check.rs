@@ -3,18 +3,16 @@
 //! its text and JSON output, its exit status, and errors in exercise
 //! files.
 
+mod common;
+
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
+use common::text;
+
+/// `layerlab` with `args` and nothing on its standard input.
 fn layerlab(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_layerlab"))
-        .args(args)
-        .output()
-        .expect("run layerlab")
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
+    common::layerlab(args, "")
 }
 
 fn root() -> PathBuf {

@@ -1,36 +1,8 @@
 //! `layerlab parse` end to end: the built binary on files and stdin.
 
-use std::io::Write;
-use std::process::{Command, Output, Stdio};
+mod common;
 
-fn layerlab(args: &[&str], stdin: &str) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_layerlab"))
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("run layerlab");
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(stdin.as_bytes())
-        .expect("write stdin");
-    child.wait_with_output().expect("wait")
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
-}
-
-fn temp_file(name: &str, content: &str) -> String {
-    let dir = std::env::temp_dir().join(format!("layerlab-cli-test-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    let path = dir.join(name);
-    std::fs::write(&path, content).expect("write temp file");
-    path.display().to_string()
-}
+use common::{layerlab, temp_file, text};
 
 #[test]
 fn dump_format_from_stdin() {

@@ -156,29 +156,46 @@ pub fn default_args(
     overrides: &BTreeMap<String, String>,
     target_stage: &str,
 ) -> EnvList {
+    // LayerLab's platforms have no OS version.
+    let values = |p: &Platform| {
+        [
+            p.format(),
+            p.os.clone(),
+            String::new(),
+            p.architecture.clone(),
+            p.variant.clone(),
+        ]
+    };
+    predefined_args(values(build), values(target), overrides, target_stage)
+}
+
+/// BuildKit's `defaultArgs`: `BUILD*` from `build` and `TARGET*` from
+/// `target` (each `[PLATFORM, OS, OSVERSION, ARCH, VARIANT]`), then
+/// `TARGETSTAGE`, a build arg of the same name winning over each value.
+/// Shared by the build and the linter, whose platforms differ.
+pub(crate) fn predefined_args(
+    build: [String; 5],
+    target: [String; 5],
+    overrides: &BTreeMap<String, String>,
+    target_stage: &str,
+) -> EnvList {
+    const SUFFIXES: [&str; 5] = ["PLATFORM", "OS", "OSVERSION", "ARCH", "VARIANT"];
     let stage = if target_stage.is_empty() {
         "default"
     } else {
         target_stage
     };
-    let pairs = [
-        ("BUILDPLATFORM", build.format()),
-        ("BUILDOS", build.os.clone()),
-        ("BUILDOSVERSION", String::new()),
-        ("BUILDARCH", build.architecture.clone()),
-        ("BUILDVARIANT", build.variant.clone()),
-        ("TARGETPLATFORM", target.format()),
-        ("TARGETOS", target.os.clone()),
-        ("TARGETOSVERSION", String::new()),
-        ("TARGETARCH", target.architecture.clone()),
-        ("TARGETVARIANT", target.variant.clone()),
-        ("TARGETSTAGE", stage.to_string()),
-    ];
     let mut env = EnvList::new();
-    for (k, v) in pairs {
+    let mut set = |k: &str, v: String| {
         let v = overrides.get(k).cloned().unwrap_or(v);
         env.add_or_replace(k, &v);
+    };
+    for (prefix, values) in [("BUILD", build), ("TARGET", target)] {
+        for (suffix, v) in SUFFIXES.iter().zip(values) {
+            set(&format!("{prefix}{suffix}"), v);
+        }
     }
+    set("TARGETSTAGE", stage.to_string());
     env
 }
 

@@ -581,12 +581,16 @@ fn parse_ports(ports: &[String]) -> Result<Vec<String>, String> {
     Ok(out)
 }
 
-const SIGNALS: &[&str] = &[
+/// The signal names moby's `signal.SignalMap` knows on Linux, without `SIG`.
+pub(crate) const SIGNALS: &[&str] = &[
     "ABRT", "ALRM", "BUS", "CHLD", "CLD", "CONT", "FPE", "HUP", "ILL", "INT", "IO", "IOT", "KILL",
     "PIPE", "POLL", "PROF", "PWR", "QUIT", "SEGV", "STKFLT", "STOP", "SYS", "TERM", "TRAP", "TSTP",
     "TTIN", "TTOU", "URG", "USR1", "USR2", "VTALRM", "WINCH", "XCPU", "XFSZ", "RTMIN", "RTMAX",
 ];
 
+/// A STOPSIGNAL the build accepts: a number from 1 to 64 or a name with
+/// any `+`/`-` suffix. (The linter's check is moby's `ParseSignal` to the
+/// letter; merging would change which signals the build accepts.)
 fn valid_signal(s: &str) -> bool {
     if let Ok(n) = s.parse::<u32>() {
         return n > 0 && n < 65;

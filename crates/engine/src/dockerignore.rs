@@ -229,6 +229,40 @@ fn compile(p: &str) -> Result<MatchType, ()> {
     })
 }
 
+/// `ignorefile.ReadAll`: the patterns of a `.dockerignore` file with their
+/// 1-based lines. Comment lines (`#` first) and blank lines are dropped,
+/// each pattern is trimmed and cleaned, a leading `/` removed, and `!` kept
+/// in front of exceptions.
+pub fn read_patterns(text: &str) -> Vec<(usize, String)> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut out = Vec::new();
+    for (n, raw) in text.split('\n').enumerate() {
+        let line = raw.strip_suffix('\r').unwrap_or(raw);
+        if line.starts_with('#') {
+            continue;
+        }
+        let mut p = line.trim().to_string();
+        if p.is_empty() {
+            continue;
+        }
+        let invert = p.starts_with('!');
+        if invert {
+            p = p[1..].trim().to_string();
+        }
+        if !p.is_empty() {
+            p = paths::clean(&p);
+            if p.len() > 1 && p.starts_with('/') {
+                p = p[1..].to_string();
+            }
+        }
+        if invert {
+            p = format!("!{p}");
+        }
+        out.push((n + 1, p));
+    }
+    out
+}
+
 /// A parsed `.dockerignore`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct DockerIgnore {
@@ -239,31 +273,9 @@ pub struct DockerIgnore {
 impl DockerIgnore {
     /// Reads a `.dockerignore` file the way `ignorefile.ReadAll` does.
     pub fn parse(text: &str) -> Result<Self, IgnoreError> {
-        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         let mut patterns = Vec::new();
-        for (n, raw) in text.split('\n').enumerate() {
-            let line = raw.strip_suffix('\r').unwrap_or(raw);
-            if line.starts_with('#') {
-                continue;
-            }
-            let mut p = line.trim().to_string();
-            if p.is_empty() {
-                continue;
-            }
-            let invert = p.starts_with('!');
-            if invert {
-                p = p[1..].trim().to_string();
-            }
-            if !p.is_empty() {
-                p = paths::clean(&p);
-                if p.len() > 1 && p.starts_with('/') {
-                    p = p[1..].to_string();
-                }
-            }
-            if invert {
-                p = format!("!{p}");
-            }
-            if let Some(pat) = IgnorePattern::new(&p, n + 1)? {
+        for (line, p) in read_patterns(text) {
+            if let Some(pat) = IgnorePattern::new(&p, line)? {
                 patterns.push(pat);
             }
         }

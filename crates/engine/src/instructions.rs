@@ -395,7 +395,9 @@ pub(crate) fn parse_flags(
         }
         let v = match ty {
             FlagType::Bool => match value {
-                Some("") => return Err((format!("missing a value on flag: {flag_name}"), flag.span)),
+                Some("") => {
+                    return Err((format!("missing a value on flag: {flag_name}"), flag.span))
+                }
                 None => "true".to_string(),
                 Some(v) => match v.to_ascii_lowercase().as_str() {
                     "true" => "true".to_string(),
@@ -878,7 +880,8 @@ pub fn parse_command(ins: &Instruction) -> Result<Command, InstructionError> {
     })
 }
 
-fn valid_stage_name(name: &str) -> bool {
+/// `^[a-z][a-z0-9-_.]*$`: a valid (lower-cased) stage name.
+pub(crate) fn valid_stage_name(name: &str) -> bool {
     let mut chars = name.chars();
     chars.next().is_some_and(|c| c.is_ascii_lowercase())
         && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "-_.".contains(c))
@@ -978,6 +981,30 @@ pub struct Mount {
 /// Expands one word with the stage's variables (an error message when it
 /// cannot).
 pub type Expander<'a> = dyn Fn(&str) -> Result<String, String> + 'a;
+
+/// Every key a `--mount` value may use, in the order BuildKit suggests
+/// from.
+pub(crate) const MOUNT_KEYS: [&str; 19] = [
+    "type",
+    "from",
+    "source",
+    "target",
+    "readonly",
+    "id",
+    "sharing",
+    "required",
+    "size",
+    "mode",
+    "uid",
+    "gid",
+    "src",
+    "dst",
+    "destination",
+    "ro",
+    "rw",
+    "readwrite",
+    "env",
+];
 
 /// Parses a `--mount` value (BuildKit's `parseMount`), expanding values
 /// with `expand` when given.
@@ -1108,27 +1135,7 @@ pub fn parse_mount(value: &str, expand: Option<&Expander<'_>>) -> Result<Mount, 
                 return Err(suggest(
                     format!("unexpected key '{key}' in '{field}'"),
                     &key,
-                    &[
-                        "type",
-                        "from",
-                        "source",
-                        "target",
-                        "readonly",
-                        "id",
-                        "sharing",
-                        "required",
-                        "size",
-                        "mode",
-                        "uid",
-                        "gid",
-                        "src",
-                        "dst",
-                        "destination",
-                        "ro",
-                        "rw",
-                        "readwrite",
-                        "env",
-                    ],
+                    &MOUNT_KEYS,
                     true,
                 ))
             }

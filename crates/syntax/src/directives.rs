@@ -49,8 +49,11 @@ fn is_re_space(c: char) -> bool {
     matches!(c, '\t' | '\n' | '\x0c' | '\r' | ' ')
 }
 
-/// `^([a-zA-Z][a-zA-Z0-9]*)\s*=\s*(.+?)\s*$`, matched by hand.
-fn match_directive(s: &str) -> Option<(&str, &str)> {
+/// BuildKit's directive regexp `^([a-zA-Z][a-zA-Z0-9]*)\s*=\s*(.+?)\s*$`,
+/// matched by hand on one line (the text after `#` and any leading white
+/// space): the name as written and the value, or `None` when the line is
+/// not `name=value`. The linter also reads `check=` comments with it.
+pub fn match_directive(s: &str) -> Option<(&str, &str)> {
     let b = s.as_bytes();
     if !b.first()?.is_ascii_alphabetic() {
         return None;
@@ -73,6 +76,29 @@ fn match_directive(s: &str) -> Option<(&str, &str)> {
     // Only white space after `=`: `.+?` still takes one character, the last.
     let last = rest.char_indices().last().map(|(i, _)| i)?;
     Some((name, &rest[last..]))
+}
+
+/// BuildKit's `parser.ParseDirective(key, dt)`: the value of the `key`
+/// directive (lower case) at the top of `text`. A byte-order mark and a
+/// first line starting with `#!` are skipped; lines are then read while
+/// each is a known directive (`#` first, no leading white space), and a
+/// repeated directive ends the scan.
+pub fn parse_directive<'a>(key: &str, text: &'a str) -> Option<&'a str> {
+    let mut text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
+    if text.starts_with("#!") {
+        text = text.split_once('\n').map_or("", |(_, rest)| rest);
+    }
+    let mut parser = DirectiveParser::default();
+    for line in text.split('\n') {
+        // bufio.Scanner's ScanLines drops a trailing \r.
+        let line = line.strip_suffix('\r').unwrap_or(line);
+        match parser.parse_line(line) {
+            Ok(Some((name, value))) if name == key => return Some(value),
+            Ok(Some(_)) => {}
+            Ok(None) | Err(_) => break,
+        }
+    }
+    None
 }
 
 #[cfg(test)]
@@ -100,6 +126,15 @@ mod tests {
         let mut p = DirectiveParser::default();
         assert_eq!(p.parse_line("# foo=bar"), Ok(None));
         assert_eq!(p.parse_line("# escape=`"), Ok(None));
+    }
+
+    #[test]
+    fn parse_directive_reads_the_top_of_the_file() {
+        let text = "#!/bin/x\n# syntax=x\n#check=skip=all\r\nFROM a";
+        assert_eq!(parse_directive("check", text), Some("skip=all"));
+        assert_eq!(parse_directive("escape", text), None);
+        assert_eq!(parse_directive("check", "  # check=a\n"), None);
+        assert_eq!(parse_directive("check", "# check=a\n# check=b\n"), Some("a"));
     }
 
     #[test]

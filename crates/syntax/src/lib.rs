@@ -16,6 +16,7 @@ pub mod span;
 pub mod words;
 
 pub use ast::{Arg, Directive, Dockerfile, Flag, Heredoc, Instruction, ParseError, Warning};
+pub use directives::{match_directive, parse_directive};
 pub use dump::{dump, go_quote};
 pub use parser::{parse, parse_borrowed, parse_heredoc, MAX_LINE_LENGTH};
 pub use span::{LineIndex, Position, Span};

@@ -48,7 +48,7 @@ impl CheckConfig {
                         cfg.experimental = v.split(',').map(|s| s.trim().to_string()).collect();
                     }
                 }
-                "error" => match parse_go_bool(v.trim()) {
+                "error" => match crate::run::goutil::parse_bool(v.trim()).ok() {
                     Some(b) => cfg.error = b,
                     None => {
                         return Err(format!(
@@ -93,7 +93,7 @@ impl CheckConfig {
     /// configuration as it is.
     pub fn with_comments(&self, comments: &[String]) -> CheckConfig {
         for c in comments {
-            let Some((name, value)) = match_directive(c.trim_start()) else {
+            let Some((name, value)) = layerlab_syntax::match_directive(c.trim_start()) else {
                 continue;
             };
             if !name.eq_ignore_ascii_case("check") {
@@ -109,46 +109,8 @@ impl CheckConfig {
     }
 }
 
-/// Go's `strconv.ParseBool`.
-fn parse_go_bool(s: &str) -> Option<bool> {
-    match s {
-        "1" | "t" | "T" | "TRUE" | "true" | "True" => Some(true),
-        "0" | "f" | "F" | "FALSE" | "false" | "False" => Some(false),
-        _ => None,
-    }
-}
-
 fn go_q(s: &str) -> String {
     layerlab_syntax::go_quote(s)
-}
-
-/// RE2's `\s` (ASCII white space without `\v`).
-fn is_re_space(c: char) -> bool {
-    matches!(c, '\t' | '\n' | '\x0c' | '\r' | ' ')
-}
-
-/// `^([a-zA-Z][a-zA-Z0-9]*)\s*=\s*(.+?)\s*$` on one line.
-fn match_directive(s: &str) -> Option<(&str, &str)> {
-    let b = s.as_bytes();
-    if !b.first()?.is_ascii_alphabetic() {
-        return None;
-    }
-    let name_end = b
-        .iter()
-        .position(|c| !c.is_ascii_alphanumeric())
-        .unwrap_or(b.len());
-    let name = &s[..name_end];
-    let rest = s[name_end..].trim_start_matches(is_re_space);
-    let rest = rest.strip_prefix('=')?;
-    if rest.contains('\n') || rest.is_empty() {
-        return None;
-    }
-    let trimmed = rest.trim_matches(is_re_space);
-    if !trimmed.is_empty() {
-        return Some((name, trimmed));
-    }
-    let last = rest.char_indices().last().map(|(i, _)| i)?;
-    Some((name, &rest[last..]))
 }
 
 /// The value of the `check` directive as BuildKit's
@@ -156,35 +118,8 @@ fn match_directive(s: &str) -> Option<(&str, &str)> {
 /// with `#!` is skipped, then lines are read while each is a `#` directive
 /// (no leading white space allowed); the value is cut at its first space.
 pub fn check_directive(source: &str) -> Option<String> {
-    let mut text = source.strip_prefix('\u{FEFF}').unwrap_or(source);
-    if text.starts_with("#!") {
-        text = text.split_once('\n').map_or("", |(_, rest)| rest);
-    }
-    let mut seen: Vec<String> = Vec::new();
-    let mut found = None;
-    for line in text.split('\n') {
-        // bufio.Scanner's ScanLines drops a trailing \r.
-        let line = line.strip_suffix('\r').unwrap_or(line);
-        let Some(rest) = line.strip_prefix('#') else {
-            break;
-        };
-        let Some((name, value)) = match_directive(rest.trim_start()) else {
-            break;
-        };
-        let name = name.to_ascii_lowercase();
-        if !matches!(name.as_str(), "syntax" | "escape" | "check") {
-            break;
-        }
-        if seen.contains(&name) {
-            // A repeated directive stops the scan; the ones before count.
-            break;
-        }
-        seen.push(name.clone());
-        if name == "check" && found.is_none() {
-            found = Some(value.split(' ').next().unwrap_or_default().to_string());
-        }
-    }
-    found
+    layerlab_syntax::parse_directive("check", source)
+        .map(|value| value.split(' ').next().unwrap_or_default().to_string())
 }
 
 #[cfg(test)]

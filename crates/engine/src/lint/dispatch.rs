@@ -14,7 +14,7 @@ use layerlab_syntax::words::{EnvGetter, Lexer};
 use layerlab_syntax::{go_quote, Dockerfile, Span};
 
 use super::config::{check_directive, CheckConfig};
-use super::ignore::{clean, Matcher};
+use super::ignore::Matcher;
 use super::platform::{self, Platform};
 use super::reference::parse_normalized_named;
 use super::rules::{
@@ -27,6 +27,8 @@ use super::rules::{
 };
 use super::typed::{self, Command, CopyCmd, Kind, Loc, Parsed1, Stage};
 use super::{comments, mounts, ports, Emitter, LintError, LintOptions};
+use crate::args::EnvList;
+use crate::paths::clean;
 use crate::suggest;
 
 /// The default `PATH` BuildKit gives a Linux stage without one.
@@ -34,38 +36,6 @@ const DEFAULT_PATH: &str = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/s
 
 /// ARGs that never become environment variables.
 const NON_ENV_ARGS: [&str; 2] = ["BUILDKIT_SBOM_SCAN_CONTEXT", "BUILDKIT_SBOM_SCAN_STAGE"];
-
-/// BuildKit's `llb.EnvList`: keys in the order of their last assignment.
-#[derive(Debug, Clone, Default)]
-pub(crate) struct EnvList {
-    entries: Vec<(String, String)>,
-}
-
-impl EnvList {
-    fn set(&mut self, k: &str, v: &str) {
-        if let Some(i) = self.entries.iter().position(|(key, _)| key == k) {
-            self.entries.remove(i);
-        }
-        self.entries.push((k.to_string(), v.to_string()));
-    }
-
-    fn value(&self, k: &str) -> Option<&str> {
-        self.entries
-            .iter()
-            .find(|(key, _)| key == k)
-            .map(|(_, v)| v.as_str())
-    }
-}
-
-impl EnvGetter for EnvList {
-    fn get(&self, key: &str) -> Option<&str> {
-        self.value(key)
-    }
-
-    fn keys(&self) -> Vec<&str> {
-        self.entries.iter().map(|(k, _)| k.as_str()).collect()
-    }
-}
 
 /// The parts of an image configuration the checks look at.
 #[derive(Debug, Clone, Default)]
@@ -302,14 +272,16 @@ fn validate_command_casing(stages: &[Stage], cfg: &CheckConfig, out: &mut Emitte
     }
 }
 
-/// `defaultArgs`: the predefined platform ARGs and TARGETSTAGE.
+/// `defaultArgs`: the predefined platform ARGs and TARGETSTAGE
+/// ([`crate::args::predefined_args`], with the OS version this platform
+/// model has).
 fn default_args(
     build: &Platform,
     target: &Platform,
     options: &LintOptions<'_>,
     target_name: &str,
 ) -> EnvList {
-    let fmt_short = |p: &Platform| {
+    let short = |p: &Platform| {
         let mut s = format!("{}/{}", p.os, p.architecture);
         if !p.variant.is_empty() {
             s.push('/');
@@ -317,30 +289,21 @@ fn default_args(
         }
         s
     };
-    let stage = if target_name.is_empty() {
-        "default"
-    } else {
-        target_name
+    let values = |p: &Platform, platform: String| {
+        [
+            platform,
+            p.os.clone(),
+            p.os_version.clone(),
+            p.architecture.clone(),
+            p.variant.clone(),
+        ]
     };
-    let pairs = [
-        ("BUILDPLATFORM", fmt_short(build)),
-        ("BUILDOS", build.os.clone()),
-        ("BUILDOSVERSION", build.os_version.clone()),
-        ("BUILDARCH", build.architecture.clone()),
-        ("BUILDVARIANT", build.variant.clone()),
-        ("TARGETPLATFORM", target.to_string()),
-        ("TARGETOS", target.os.clone()),
-        ("TARGETOSVERSION", target.os_version.clone()),
-        ("TARGETARCH", target.architecture.clone()),
-        ("TARGETVARIANT", target.variant.clone()),
-        ("TARGETSTAGE", stage.to_string()),
-    ];
-    let mut env = EnvList::default();
-    for (k, v) in pairs {
-        let v = options.build_args.get(k).cloned().unwrap_or(v);
-        env.set(k, &v);
-    }
-    env
+    crate::args::predefined_args(
+        values(build, short(build)),
+        values(target, target.to_string()),
+        &options.build_args,
+        target_name,
+    )
 }
 
 /// `buildMetaArgs`: the global ARGs' values (build args win over defaults,
@@ -375,7 +338,7 @@ fn build_meta_args(
                 (None, None) => None,
             };
             if let Some(v) = value {
-                args.set(&kv.key, &v);
+                args.add_or_replace(&kv.key, &v);
             }
             all.insert(kv.key.clone());
         }
@@ -440,13 +403,7 @@ fn valid_signal(s: &str) -> bool {
     }
     let upper = s.to_uppercase();
     let name = upper.strip_prefix("SIG").unwrap_or(&upper);
-    const NAMES: [&str; 36] = [
-        "ABRT", "ALRM", "BUS", "CHLD", "CLD", "CONT", "FPE", "HUP", "ILL", "INT", "IO", "IOT",
-        "KILL", "PIPE", "POLL", "PROF", "PWR", "QUIT", "SEGV", "STKFLT", "STOP", "SYS", "TERM",
-        "TRAP", "TSTP", "TTIN", "TTOU", "URG", "USR1", "USR2", "VTALRM", "WINCH", "XCPU", "XFSZ",
-        "RTMIN", "RTMAX",
-    ];
-    if NAMES.contains(&name) {
+    if crate::build::SIGNALS.contains(&name) {
         return true;
     }
     if let Some(n) = name.strip_prefix("RTMIN+") {
@@ -1040,7 +997,7 @@ impl Cx<'_, '_> {
                 ds.image.env.push(("PATH".into(), DEFAULT_PATH.into()));
             }
             for (k, v) in ds.image.env.clone() {
-                ds.env.set(&k, &v);
+                ds.env.add_or_replace(&k, &v);
             }
             if ds.unregistered {
                 continue;
@@ -1129,7 +1086,7 @@ impl Cx<'_, '_> {
                             );
                         }
                         let ds = &mut self.states[d];
-                        ds.env.set(&k, &v);
+                        ds.env.add_or_replace(&k, &v);
                         ds.image.add_env(&k, &v);
                     }
                 }
@@ -1359,7 +1316,7 @@ impl Cx<'_, '_> {
                     let ds = &mut self.states[d];
                     if let Some(v) = &value {
                         if !NON_ENV_ARGS.contains(&kv.key.as_str()) {
-                            ds.env.set(&kv.key, v);
+                            ds.env.add_or_replace(&kv.key, v);
                         }
                     }
                     ds.build_args.push(kv.key.clone());

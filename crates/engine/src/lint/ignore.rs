@@ -2,70 +2,20 @@
 //! them, as far as the `CopyIgnoredFile` check needs: reading the file
 //! (`ignorefile.ReadAll`), `MatchesOrParentMatches`, and whether any
 //! pattern is an exception.
+//!
+//! The matcher is kept apart from [`crate::dockerignore::DockerIgnore`]:
+//! the build rejects a malformed pattern, while the lint keeps going with
+//! a pattern that never matches (merging needs a lenient mode there).
 
-/// Reads a `.dockerignore` file: comment lines (`#` first) and blank lines
-/// dropped, each pattern trimmed and cleaned, a leading `/` removed, `!`
-/// kept in front of exceptions.
+use crate::paths::clean;
+
+/// Reads a `.dockerignore` file (see [`crate::dockerignore::read_patterns`]):
+/// the patterns, `!` kept in front of exceptions.
 pub fn read_dockerignore(content: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    for (i, line) in content.split('\n').enumerate() {
-        let line = line.strip_suffix('\r').unwrap_or(line);
-        let line = if i == 0 {
-            line.strip_prefix('\u{FEFF}').unwrap_or(line)
-        } else {
-            line
-        };
-        if line.starts_with('#') {
-            continue;
-        }
-        let mut pattern = line.trim().to_string();
-        if pattern.is_empty() {
-            continue;
-        }
-        let invert = pattern.starts_with('!');
-        if invert {
-            pattern = pattern[1..].trim().to_string();
-        }
-        if !pattern.is_empty() {
-            pattern = clean(&pattern);
-            if pattern.len() > 1 && pattern.starts_with('/') {
-                pattern.remove(0);
-            }
-        }
-        if invert {
-            pattern.insert(0, '!');
-        }
-        out.push(pattern);
-    }
-    out
-}
-
-/// Go's `path.Clean`.
-pub fn clean(p: &str) -> String {
-    if p.is_empty() {
-        return ".".into();
-    }
-    let rooted = p.starts_with('/');
-    let mut parts: Vec<&str> = Vec::new();
-    for seg in p.split('/') {
-        match seg {
-            "" | "." => {}
-            ".." => {
-                if parts.last().is_some_and(|l| *l != "..") {
-                    parts.pop();
-                } else if !rooted {
-                    parts.push("..");
-                }
-            }
-            s => parts.push(s),
-        }
-    }
-    let joined = parts.join("/");
-    match (rooted, joined.is_empty()) {
-        (true, _) => format!("/{joined}"),
-        (false, true) => ".".into(),
-        (false, false) => joined,
-    }
+    crate::dockerignore::read_patterns(content)
+        .into_iter()
+        .map(|(_, p)| p)
+        .collect()
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -1,6 +1,11 @@
 //! `RUN --mount=...` values as BuildKit's `parseMount` reads them: CSV
 //! fields, each value expanded (which is where `UndefinedVar` looks), and
 //! the validation errors.
+//!
+//! Not merged with the build's [`crate::instructions::parse_mount`]: this
+//! one is stricter (Go's CSV errors, secret, `size`, `uid`/`gid`/`mode`
+//! and sharing checks), and using it in the build would turn builds that
+//! succeed today into errors. The key list and the suggestions are shared.
 
 /// What the lint needs of a mount.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -111,14 +116,15 @@ pub fn parse_mount(
             "type" => {
                 let v = value.to_lowercase();
                 if !MOUNT_TYPES.contains(&v.as_str()) {
-                    let mut e = format!(
-                        "unsupported mount type {}",
-                        layerlab_syntax::go_quote(&value)
-                    );
-                    if let Some(s) = crate::suggest::search(&value, MOUNT_TYPES, true) {
-                        e.push_str(&format!(" (did you mean {s}?)"));
-                    }
-                    return Err(e);
+                    return Err(crate::instructions::suggest(
+                        format!(
+                            "unsupported mount type {}",
+                            layerlab_syntax::go_quote(&value)
+                        ),
+                        &value,
+                        &MOUNT_TYPES,
+                        true,
+                    ));
                 }
                 m.kind = v;
             }
@@ -126,7 +132,7 @@ pub fn parse_mount(
             "source" | "src" => secret_source = value,
             "target" | "dst" | "destination" => m.target = value,
             "readonly" | "ro" | "readwrite" | "rw" => {
-                if parse_go_bool(&value).is_none() {
+                if crate::run::goutil::parse_bool(&value).is_err() {
                     return Err(bad());
                 }
             }
@@ -137,7 +143,7 @@ pub fn parse_mount(
                         m.kind
                     ));
                 }
-                if parse_go_bool(&value).is_none() {
+                if crate::run::goutil::parse_bool(&value).is_err() {
                     return Err(bad());
                 }
             }
@@ -156,14 +162,15 @@ pub fn parse_mount(
             "sharing" => {
                 let v = value.to_lowercase();
                 if !SHARE_MODES.contains(&v.as_str()) {
-                    let mut e = format!(
-                        "unsupported sharing value {}",
-                        layerlab_syntax::go_quote(&value)
-                    );
-                    if let Some(s) = crate::suggest::search(&value, SHARE_MODES, true) {
-                        e.push_str(&format!(" (did you mean {s}?)"));
-                    }
-                    return Err(e);
+                    return Err(crate::instructions::suggest(
+                        format!(
+                            "unsupported sharing value {}",
+                            layerlab_syntax::go_quote(&value)
+                        ),
+                        &value,
+                        &SHARE_MODES,
+                        true,
+                    ));
                 }
                 sharing = v;
             }
@@ -181,32 +188,12 @@ pub fn parse_mount(
             }
             "env" => {}
             _ => {
-                let all = [
-                    "type",
-                    "from",
-                    "source",
-                    "target",
-                    "readonly",
-                    "id",
-                    "sharing",
-                    "required",
-                    "size",
-                    "mode",
-                    "uid",
-                    "gid",
-                    "src",
-                    "dst",
-                    "destination",
-                    "ro",
-                    "rw",
-                    "readwrite",
-                    "env",
-                ];
-                let mut e = format!("unexpected key '{key}' in '{field}'");
-                if let Some(s) = crate::suggest::search(&key, all, true) {
-                    e.push_str(&format!(" (did you mean {s}?)"));
-                }
-                return Err(e);
+                return Err(crate::instructions::suggest(
+                    format!("unexpected key '{key}' in '{field}'"),
+                    &key,
+                    &crate::instructions::MOUNT_KEYS,
+                    true,
+                ));
             }
         }
     }
@@ -261,14 +248,6 @@ pub fn raw_from(val: &str) -> Result<String, String> {
         }
     }
     Ok(from)
-}
-
-fn parse_go_bool(s: &str) -> Option<bool> {
-    match s {
-        "1" | "t" | "T" | "TRUE" | "true" | "True" => Some(true),
-        "0" | "f" | "F" | "FALSE" | "false" | "False" => Some(false),
-        _ => None,
-    }
 }
 
 /// `go-units.RAMInBytes`: a number, an optional unit letter, optional `i`

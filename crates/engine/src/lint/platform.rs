@@ -1,5 +1,11 @@
 //! Platform specifiers (`linux/amd64`, `linux/arm/v7`) as
 //! `github.com/containerd/platforms` parses, normalizes and formats them.
+//!
+//! Not merged with the build's [`crate::args::Platform`]: this one is
+//! containerd's full grammar with an OS version, and using it in the build
+//! would change which `--platform` values it accepts and its error texts.
+//! The predefined platform ARGs are shared
+//! ([`crate::args::predefined_args`]).
 
 use std::fmt;
 

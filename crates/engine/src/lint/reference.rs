@@ -2,6 +2,12 @@
 //! (`ParseNormalizedNamed`), far enough to know whether a `FROM` name is
 //! valid and BuildKit's error text when it is not, plus the normalized
 //! name (`docker.io/library/alpine:3.20`).
+//!
+//! Not merged with [`crate::catalog::Reference`], which the build, the
+//! docker CLI and the exercises use: this one follows distribution's
+//! grammar to the letter (digest algorithms, domain rules, its error
+//! texts), and swapping it in would change their accepted names and
+//! messages.
 
 /// The normalized reference (`docker.io/library/alpine:latest`), or the
 /// error `ParseNormalizedNamed` gives.

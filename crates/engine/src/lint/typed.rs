@@ -3,9 +3,11 @@
 //! (`MaintainerDeprecated`, `StageNameCasing`, `FromAsCasing`,
 //! `InvalidDefinitionDescription`) and BuildKit's parse errors.
 //!
-//! A light model kept inside `lint` for now: only what the checks and the
-//! errors need. (The engine's `instructions` module is the place for a full
-//! typed model; this can move there.)
+//! A light model kept inside `lint`: only what the checks and the errors
+//! need, with spans. Flags, heredoc words, stage names and suggestions go
+//! through the build's [`crate::instructions`]; the rest differs from it
+//! where the linter's errors come in BuildKit's order (parse-time warnings
+//! before errors) and where it keeps spans the build does not need.
 
 use layerlab_syntax::{go_quote, Instruction, Span};
 
@@ -15,8 +17,8 @@ use super::rules::{
 };
 use super::{mounts, Emitter, LintError};
 use crate::instructions::{
-    parse_flags, FlagType, FlagValues, ADD_FLAGS, COPY_FLAGS, FROM_FLAGS, HEALTHCHECK_FLAGS,
-    RUN_FLAGS,
+    chomp_heredoc, parse_flags, parse_heredoc_word, valid_stage_name, FlagType, FlagValues,
+    ADD_FLAGS, COPY_FLAGS, FROM_FLAGS, HEALTHCHECK_FLAGS, RUN_FLAGS,
 };
 
 /// BuildKit's location of an instruction: its first and last lines.
@@ -293,7 +295,7 @@ pub fn parse_instruction(
             };
             let values = flags.parse(defs)?;
             let last = ins.args.len() - 1;
-            if heredoc_name(&ins.args[last].value).is_some() {
+            if parse_heredoc_word(&ins.args[last].value).is_some() {
                 return Err(format!("{upper} cannot accept a heredoc as a destination"));
             }
             let mut c = CopyCmd {
@@ -305,13 +307,13 @@ pub fn parse_instruction(
                 ..CopyCmd::default()
             };
             for i in 0..last {
-                match heredoc_name(&ins.args[i].value) {
-                    Some(name) => {
-                        let doc = ins.heredocs.iter().find(|h| h.name == name);
+                match parse_heredoc_word(&ins.args[i].value) {
+                    Some(heredoc) => {
+                        let doc = ins.heredocs.iter().find(|h| h.name == heredoc.name);
                         let (data, expand, span) = match doc {
                             Some(h) => {
                                 let data = if h.chomp {
-                                    chomp_tabs(&h.content)
+                                    chomp_heredoc(&h.content)
                                 } else {
                                     h.content.clone()
                                 };
@@ -579,14 +581,12 @@ pub fn parse_instruction(
             }
             Ok(cmd(Kind::Shell))
         }
-        _ => {
-            Err(crate::instructions::suggest(
-                format!("unknown instruction: {}", ins.keyword),
-                &ins.keyword,
-                &crate::instructions::INSTRUCTION_NAMES,
-                false,
-            ))
-        }
+        _ => Err(crate::instructions::suggest(
+            format!("unknown instruction: {}", ins.keyword),
+            &ins.keyword,
+            &crate::instructions::INSTRUCTION_NAMES,
+            false,
+        )),
     }
 }
 
@@ -641,17 +641,9 @@ fn from_as_case_matches(from: &str, args: &[&str]) -> bool {
     }
 }
 
-/// `^[a-z][a-z0-9-_.]*$`.
-fn valid_stage_name(s: &str) -> bool {
-    let b = s.as_bytes();
-    !b.is_empty()
-        && b[0].is_ascii_lowercase()
-        && b.iter().all(|c| {
-            c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, b'-' | b'_' | b'.')
-        })
-}
-
-/// `(?i)^\s*ONBUILD\s*` removed.
+/// `(?i)^\s*ONBUILD\s*` removed. (The build's `onbuild_expression`
+/// trims Unicode white space instead of RE2's `\s`; kept apart so that
+/// neither changes.)
 fn strip_onbuild(original: &str) -> &str {
     let s = original.trim_start_matches(is_re_space);
     match s.get(..7) {
@@ -662,34 +654,6 @@ fn strip_onbuild(original: &str) -> &str {
 
 fn is_re_space(c: char) -> bool {
     matches!(c, '\t' | '\n' | '\x0c' | '\r' | ' ')
-}
-
-/// The heredoc name a COPY/ADD source word opens (`<<EOF`, `<<-"EOF"`),
-/// as `parser.MustParseHeredoc` finds it.
-pub fn heredoc_name(word: &str) -> Option<String> {
-    let digits = word.bytes().take_while(u8::is_ascii_digit).count();
-    let rest = word[digits..].strip_prefix("<<")?;
-    let rest = rest.strip_prefix('-').unwrap_or(rest);
-    let rest = rest.trim_start_matches(is_re_space);
-    if rest.is_empty() || rest.contains('<') {
-        return None;
-    }
-    let lexer = layerlab_syntax::words::Lexer {
-        skip_unset_env: true,
-        ..layerlab_syntax::words::Lexer::new('\\')
-    };
-    let env: Vec<(String, String)> = Vec::new();
-    let words = lexer.process_words(rest, &env).ok()?;
-    match words.as_slice() {
-        [w] => Some(w.clone()),
-        _ => None,
-    }
-}
-
-fn chomp_tabs(s: &str) -> String {
-    s.split_inclusive('\n')
-        .map(|l| l.trim_start_matches('\t'))
-        .collect()
 }
 
 /// The interval flags: a Go duration (`time.ParseDuration`) of at least
@@ -709,7 +673,10 @@ fn check_interval(name: &str, v: &str) -> Result<(), String> {
 }
 
 /// A Go duration string in nanoseconds (`1h30m`, `1.5s`, `-2ms`), with Go's
-/// error messages.
+/// error messages. Not merged with [`crate::instructions::parse_duration`]
+/// (which rejects negative values and quotes with Rust's `{:?}`) nor with
+/// the docker CLI's `run::goutil::parse_duration`: their edge cases and
+/// messages differ, so merging would change one of the three outputs.
 fn go_duration(s: &str) -> Result<f64, String> {
     let invalid = || format!("time: invalid duration {}", go_quote(s));
     let (neg, mut rest) = match s.as_bytes().first() {

@@ -25,7 +25,7 @@ mod apps;
 mod args;
 mod exec;
 mod flags;
-mod goutil;
+pub(crate) mod goutil;
 mod plan;
 mod ports;
 mod process;
