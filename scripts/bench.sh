@@ -107,13 +107,17 @@ wasm_bench() {
   rm -rf "$out/wasm-pkg"
   wasm-bindgen --target nodejs --out-dir "$out/wasm-pkg" \
     "$wt/wasm32-unknown-unknown/release/layerlab_bench_wasm.wasm"
-  local opt=tests/e2e/node_modules/.bin/wasm-opt
-  if [ -x "$opt" ]; then
-    "$opt" -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
-      --enable-reference-types --enable-mutable-globals \
-      "$out/wasm-pkg/layerlab_bench_wasm_bg.wasm" -o "$out/wasm-pkg/layerlab_bench_wasm_bg.wasm" ||
-      echo "bench: wasm-opt failed, timing the unoptimized module"
+  local opt=tests/e2e/node_modules/.bin/wasm-opt how="opt-level z, LTO, wasm-bindgen $(wasm-bindgen --version | cut -d' ' -f2)"
+  local module="$out/wasm-pkg/layerlab_bench_wasm_bg.wasm"
+  if [ -x "$opt" ] && "$opt" -Oz --enable-bulk-memory --enable-nontrapping-float-to-int \
+    --enable-sign-ext --enable-reference-types --enable-mutable-globals "$module" -o "$module.opt"; then
+    mv "$module.opt" "$module"
+    how="$how, wasm-opt -Oz ($("$opt" --version | cut -d' ' -f3))"
+  else
+    how="$how, no wasm-opt"
   fi
+  how="$how; $(wc -c <"$module") bytes"
+  HOW="$how" .venv/bin/python -c 'import json, os; print(json.dumps({"wasm build": os.environ["HOW"]}))' >"$out/wasm-build.json"
   node benches/wasm/run.mjs "$out/wasm-pkg" "$out/sets" >"$out/wasm.json"
 }
 

@@ -270,9 +270,10 @@ pub fn check_context(ctx: &Context) {
             assert!(!matches!(part, "" | "." | ".."), "{path:?} is not clean");
         }
         if let Some((parent, _)) = path.rsplit_once('/') {
+            let up = ctx.get(parent);
             assert!(
-                matches!(ctx.get(parent), Some(ContextEntry::Dir { .. })),
-                "parent of {path:?} is not a directory"
+                matches!(up, Some(ContextEntry::Dir { .. })),
+                "parent of {path:?} is not a directory: {up:?}"
             );
         }
         if let ContextEntry::File { mode, .. } | ContextEntry::Dir { mode } = entry {

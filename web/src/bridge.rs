@@ -8,13 +8,16 @@
 //! arranges the answer for the eye (grouping steps by stage, sizes as
 //! text, percentages for bars, UTF-16 columns for the editor).
 
-use std::collections::{BTreeMap, BTreeSet};
 use layerlab_engine::build::{self, BuildReport, BuiltImage, Step};
+use layerlab_engine::cache::MissReason;
 use layerlab_engine::catalog;
 use layerlab_engine::context::Context;
 use layerlab_engine::digest::sha256_hex;
 use layerlab_engine::docker::build::{render_plain, BuildCommand};
+use layerlab_engine::docker::{execute, MemoryHost};
 use layerlab_engine::image::ImageConfig;
+use layerlab_engine::image_store;
+use layerlab_engine::layer::{self, EntryKind};
 use layerlab_engine::lint::{self, ImageLookup, LintOptions};
 use layerlab_engine::run::{
     parse_run_args, plan_run, ContainerInput, EnvOrigin, HostInput, PortStatus, RunCommand,
@@ -22,6 +25,7 @@ use layerlab_engine::run::{
 use layerlab_engine::state::State;
 use layerlab_engine::tools::human_size;
 use layerlab_syntax::LineIndex;
+use std::collections::{BTreeMap, BTreeSet};
 
 use crate::editor::{editor_range, EditorDiagnostic};
 use crate::project::Project;
@@ -84,7 +88,7 @@ struct CatalogImages;
 impl ImageLookup for CatalogImages {
     fn lookup(&self, _name: &str, normalized: &str, _platform: &str) -> Option<lint::BaseImage> {
         let image = catalog::resolve(normalized).ok()?;
-        image.known.then(|| lint::BaseImage {
+        image.known.then_some(lint::BaseImage {
             config: image.config,
             platform: None,
         })
@@ -308,6 +312,9 @@ pub struct StepVm {
     pub cached: bool,
     /// Why it ran, in words.
     pub reason: Option<String>,
+    /// What kind of reason: `cause` (this step's own inputs changed),
+    /// `chain` (a step it builds on ran) or `first` (nothing cached yet).
+    pub reason_kind: &'static str,
     /// Modelled duration as text (`12.3s`).
     pub duration: String,
     /// Modelled start and duration, seconds (for the timeline).
@@ -459,6 +466,13 @@ fn step_vm(step: &Step, ends: &BTreeMap<usize, usize>) -> StepVm {
         },
         cached: step.cached,
         reason: step.reason.clone(),
+        reason_kind: match &step.miss {
+            Some(MissReason::PreviousStepRan { .. }) => "chain",
+            Some(MissReason::EmptyCache | MissReason::FirstPull { .. } | MissReason::NotLoaded) => {
+                "first"
+            }
+            _ => "cause",
+        },
         duration: secs(step.duration_s),
         start_s: step.start_s,
         duration_s: step.duration_s,
@@ -472,7 +486,12 @@ fn step_vm(step: &Step, ends: &BTreeMap<usize, usize>) -> StepVm {
 }
 
 /// Arranges a build report for the Build and Layers views.
-pub fn build_vm(report: &BuildReport, dockerfile: &str, command: String, committed: bool) -> BuildVm {
+pub fn build_vm(
+    report: &BuildReport,
+    dockerfile: &str,
+    command: String,
+    committed: bool,
+) -> BuildVm {
     let ends = end_lines(dockerfile);
     let mut stages: Vec<StageVm> = Vec::new();
     for step in &report.steps {
@@ -553,10 +572,7 @@ pub fn build_vm(report: &BuildReport, dockerfile: &str, command: String, committ
     BuildVm {
         command,
         committed,
-        error: report
-            .error
-            .as_ref()
-            .map(|e| (e.message.clone(), e.line)),
+        error: report.error.as_ref().map(|e| (e.message.clone(), e.line)),
         stages,
         skipped: report.skipped_stages.clone(),
         target: report.target.clone(),
@@ -704,7 +720,7 @@ fn image_for_run(
     let wanted = catalog::Reference::parse(name)
         .map(|r| r.with_default_tag().to_string())
         .unwrap_or_else(|_| name.to_owned());
-    if let Some(img) = latest.filter(|i| i.tags.iter().any(|t| *t == wanted)) {
+    if let Some(img) = latest.filter(|i| i.tags.contains(&wanted)) {
         let read = |p: &str| {
             img.filesystem
                 .read(p)
@@ -738,7 +754,12 @@ fn image_for_run(
     } else {
         base.description.clone()
     };
-    Some((base.config.clone(), read("/etc/passwd"), read("/etc/group"), source))
+    Some((
+        base.config.clone(),
+        read("/etc/passwd"),
+        read("/etc/group"),
+        source,
+    ))
 }
 
 fn origin(o: EnvOrigin) -> &'static str {
@@ -750,11 +771,16 @@ fn origin(o: EnvOrigin) -> &'static str {
     }
 }
 
-/// The engine state that outlives a build: BuildKit's cache and the image
-/// store, and the image of the latest build (for `docker run`).
+/// The engine state that outlives a build: the simulated Docker's state
+/// (BuildKit's cache, the image store, containers, the modelled clock),
+/// the same value the native CLI keeps in its state file; and the result
+/// of the latest build shown (for the Layers view and `docker run`).
 #[derive(Debug, Default)]
 pub struct Session {
     state: State,
+    /// The state right after the latest build shown (a preview builds on
+    /// a copy of `state`): its image store holds that build's layers.
+    shown: State,
     latest: Option<BuiltImage>,
     /// Base images committed builds used (for the Images view).
     bases: BTreeSet<String>,
@@ -771,36 +797,51 @@ pub struct TerminalOutput {
     pub images_changed: bool,
 }
 
+/// What the docker CLI reads from the machine: the project is the build
+/// context `.`, and its files can be named (`-f`, `--env-file`).
+fn host_of(project: &Project) -> MemoryHost {
+    let mut host = MemoryHost {
+        tty: true,
+        ..MemoryHost::default()
+    };
+    host.contexts.insert(".".to_owned(), context_of(project));
+    for f in &project.files {
+        host.files.insert(f.path.clone(), f.bytes().to_vec());
+        host.files
+            .insert(format!("./{}", f.path), f.bytes().to_vec());
+    }
+    host
+}
+
 impl Session {
     /// A fresh session: empty cache, no images.
     pub fn new() -> Self {
         Session {
             state: State::new(),
+            shown: State::new(),
             latest: None,
             bases: BTreeSet::new(),
         }
     }
 
-    /// Builds the project. A committed build updates the cache and the
-    /// image store (`docker build`); a preview builds on a copy of them,
-    /// showing what `docker build` would do now.
+    /// Builds the project. A preview builds on a copy of the state,
+    /// showing what `docker build` would do now. A committed build is
+    /// `docker build` itself, run by the docker CLI simulator over the
+    /// session's state exactly as the native CLI runs it (its progress
+    /// output is shown); the steps come from the same build on a copy made
+    /// just before, which the engine computes identically.
     pub fn build(&mut self, project: &Project, settings: &BuildSettings, commit: bool) -> BuildVm {
         let tag = project.name.as_str();
         let args = settings.args(tag);
         let command = settings.command_line(tag);
         let ctx = context_of(project);
+        let text = project.dockerfile();
+        let mut scratch = self.state.clone();
         let report = match BuildCommand::parse(&args[..]) {
-            Ok(cmd) => {
-                let text = project.dockerfile();
-                if commit {
-                    layerlab_engine::docker::build::run(&cmd, &ctx, Some(text), &mut self.state)
-                } else {
-                    let mut scratch = self.state.clone();
-                    layerlab_engine::docker::build::run(&cmd, &ctx, Some(text), &mut scratch)
-                }
-            }
+            Ok(cmd) => layerlab_engine::docker::build::run(&cmd, &ctx, Some(text), &mut scratch),
             Err(e) => {
-                let mut r = build::build("", &ctx, &build::BuildOptions::default(), &mut State::new());
+                let mut r =
+                    build::build("", &ctx, &build::BuildOptions::default(), &mut State::new());
                 r.error = Some(build::BuildError {
                     message: e.message,
                     line: None,
@@ -809,12 +850,16 @@ impl Session {
                 r
             }
         };
-        self.latest = report.image.clone();
+        let mut vm = build_vm(&report, text, command, commit);
         if commit {
+            let out = execute(&args, &mut host_of(project), &mut self.state);
+            vm.progress = format!("{}{}", out.stderr, out.stdout);
             self.bases
                 .extend(report.images.iter().map(|i| i.reference.clone()));
         }
-        build_vm(&report, project.dockerfile(), command, commit)
+        self.latest = report.image;
+        self.shown = scratch;
+        vm
     }
 
     /// The Images view of the committed store.
@@ -823,11 +868,16 @@ impl Session {
         images_vm(&self.state, &bases)
     }
 
-    /// Runs one terminal line. `docker build` builds the project's files
-    /// (the context is the project), `docker run` explains the run; a few
-    /// shell commands read the context.
-    pub fn terminal(&mut self, line: &str, project: &Project, settings: &BuildSettings) -> TerminalOutput {
-        let _ = settings;
+    /// Runs one terminal line: `docker ...` through the docker CLI
+    /// simulator (the native CLI's code, over the session's state, with
+    /// the project as the build context `.`); a few shell commands read
+    /// the context.
+    pub fn terminal(
+        &mut self,
+        line: &str,
+        project: &Project,
+        settings: &BuildSettings,
+    ) -> TerminalOutput {
         let mut out = TerminalOutput {
             entry: TermEntry {
                 command: line.to_owned(),
@@ -843,7 +893,10 @@ impl Session {
             out
         };
         let Some(words) = split_command_line(line) else {
-            return fail(out, "sh: syntax error: unterminated quoted string\n".to_owned());
+            return fail(
+                out,
+                "sh: syntax error: unterminated quoted string\n".to_owned(),
+            );
         };
         let Some(program) = words.first() else {
             return out;
@@ -869,7 +922,9 @@ impl Session {
                 for name in &words[1..] {
                     match project.file(name.trim_start_matches("./")) {
                         Some(f) => text.push_str(&String::from_utf8_lossy(f.bytes())),
-                        None => return fail(out, format!("cat: {name}: No such file or directory\n")),
+                        None => {
+                            return fail(out, format!("cat: {name}: No such file or directory\n"))
+                        }
                     }
                 }
                 out.entry.output = text;
@@ -877,64 +932,19 @@ impl Session {
             }
             other => return fail(out, format!("sh: {other}: not found (type `help`)\n")),
         }
-        match words.get(1).map(String::as_str) {
-            Some("build") | Some("buildx") => {
-                let args: Vec<String> = if words[1] == "buildx" {
-                    words[2..].to_vec()
-                } else {
-                    words[1..].to_vec()
-                };
-                let cmd = match BuildCommand::parse(&args[..]) {
-                    Ok(c) => c,
-                    Err(e) => return fail(out, format!("{}\n", e.message)),
-                };
-                let ctx = context_of(project);
-                let report = layerlab_engine::docker::build::run(&cmd, &ctx, None, &mut self.state);
-                self.latest = report.image.clone();
-                self.bases
-                    .extend(report.images.iter().map(|i| i.reference.clone()));
-                let text = String::from_utf8_lossy(
-                    ctx.read(&cmd.dockerfile_path()).unwrap_or_default(),
-                )
-                .into_owned();
-                out.entry.output = render_plain(&report, Some(&text));
-                out.entry.failed = report.error.is_some();
-                out.images_changed = report.image.is_some();
-                out.build = Some(build_vm(&report, &text, line.to_owned(), true));
-                out
-            }
-            Some("run") => match self.plan(line) {
-                RunVm::Plan(plan) => {
-                    let mut text = String::new();
-                    for l in &plan.stderr {
-                        text.push_str(l);
-                        text.push('\n');
-                    }
-                    text.push_str(&format!(
-                        "(layerlab) {} would start {} as PID 1, user {}, in {}\n",
-                        plan.name, plan.argv, plan.user, plan.cwd
-                    ));
-                    for p in &plan.ports {
-                        text.push_str(&format!("(layerlab) port {}: {}\n", p.display, p.message));
-                    }
-                    for w in &plan.warnings {
-                        text.push_str(&format!("(layerlab) warning: {w}\n"));
-                    }
-                    out.entry.output = text;
-                    out
-                }
-                RunVm::Error(e) => fail(out, format!("docker: {e}\n")),
-                RunVm::Empty => out,
-            },
-            Some(sub) => fail(
-                out,
-                format!("docker {sub}: not simulated in the playground yet (type `help`)\n"),
-            ),
-            None => {
-                out.entry.output = TERMINAL_HELP.to_owned();
-                out
-            }
+        let result = execute(&words, &mut host_of(project), &mut self.state);
+        out.entry.output = format!("{}{}", result.stderr, result.stdout);
+        out.entry.failed = result.exit_code != 0;
+        out.images_changed = true;
+        let sub: Vec<&str> = words.iter().skip(1).map(String::as_str).take(2).collect();
+        if matches!(
+            sub[..],
+            ["build", ..] | ["buildx", "build"] | ["image", "build"]
+        ) {
+            // The Build view now shows what the next build would do.
+            out.build = Some(self.build(project, settings, false));
         }
+        out
     }
 
     /// Explains a `docker run` line against the latest build (or the store,
@@ -976,65 +986,51 @@ impl Session {
         input.group = group;
         match plan_run(&opts, &config, &input) {
             Err(e) => RunVm::Error(e.message),
-            Ok(plan) => RunVm::Plan(Box::new(PlanVm {
-                name: plan.name.clone(),
-                named: plan.named,
-                image: plan.image.clone(),
-                image_source: source,
-                argv: json_words(&plan.argv),
-                entrypoint: json_words(&plan.entrypoint),
-                cmd: json_words(&plan.cmd),
-                pid1: plan.pid1.description.clone(),
-                signals: plan.pid1.signals.clone(),
-                user: plan.user.display_name(),
-                cwd: plan.cwd.clone(),
-                env: plan
-                    .env_vars
-                    .iter()
-                    .map(|v| EnvVm {
-                        key: v.key.clone(),
-                        value: v.value.clone(),
-                        origin: origin(v.origin),
-                    })
-                    .collect(),
-                ports: plan
-                    .ports
-                    .iter()
-                    .map(|p| {
-                        let (status, label) = match p.status {
-                            PortStatus::Listening => ("ok", "listening"),
-                            PortStatus::NothingListening => ("bad", "nothing listens"),
-                            PortStatus::LoopbackOnly => ("bad", "localhost only"),
-                            PortStatus::Exposed => ("unknown", "exposed"),
-                            PortStatus::NotExposed => ("unknown", "not exposed"),
-                        };
-                        PortVm {
-                            display: p.display(),
-                            status,
-                            label,
-                            message: p.message.clone(),
-                        }
-                    })
-                    .collect(),
-                listening: plan
-                    .listening
-                    .iter()
-                    .map(|l| {
-                        let scheme = l.scheme.as_deref().unwrap_or("tcp");
-                        format!("{scheme} on {}:{}: {}", l.address, l.port, l.reason)
-                    })
-                    .collect(),
-                warnings: plan.warnings.clone(),
-                stderr: plan.stderr.clone(),
-                explanation: plan.explanation.clone(),
-                flags: vec![
-                    ("--rm", plan.remove_on_exit),
-                    ("-i", plan.interactive),
-                    ("-t", plan.tty),
-                    ("-d", plan.detach),
-                ],
-            })),
+            Ok(plan) => RunVm::Plan(Box::new(plan_vm(plan, source))),
         }
+    }
+
+    /// The Layers view of the latest build: each own layer's files
+    /// (added, changed, deleted) and the image's wasted space.
+    pub fn layers(&self) -> Option<LayerFilesVm> {
+        let built = self.latest.as_ref()?;
+        let img = self.shown.images.get(&built.id)?;
+        let (trees, base, _missing) = image_store::layer_trees(&self.shown, img);
+        let mut fs = layerlab_engine::filesystem::Fs::new();
+        let mut layers = Vec::new();
+        for (i, tree) in trees.iter().enumerate() {
+            if i >= base {
+                let mut files = Vec::new();
+                for e in tree {
+                    let change = match e.kind {
+                        EntryKind::Whiteout => "deleted",
+                        EntryKind::Dir => continue,
+                        _ if fs.exists(&e.path) => "changed",
+                        _ => "added",
+                    };
+                    files.push(FileChangeVm {
+                        change,
+                        path: e.path.clone(),
+                        size: human_size(e.size),
+                    });
+                }
+                layers.push(files);
+            }
+            layer::apply(&mut fs, tree);
+        }
+        let waste = image_store::analyze(&self.shown, img, true);
+        Some(LayerFilesVm {
+            layers,
+            efficiency: format!("{:.1}%", waste.efficiency * 100.0),
+            wasted: human_size(waste.wasted_bytes),
+            wasted_bytes: waste.wasted_bytes,
+            inefficiencies: waste
+                .inefficiencies
+                .iter()
+                .take(8)
+                .map(|i| (i.path.clone(), i.count, human_size(i.wasted)))
+                .collect(),
+        })
     }
 
     /// The committed engine state.
@@ -1044,11 +1040,99 @@ impl Session {
     }
 }
 
-const TERMINAL_HELP: &str = "LayerLab terminal: a simulated shell in your build context.\n\
-  docker build -t NAME .        build the project (same engine as the Build view)\n\
-  docker run [OPTIONS] IMAGE    explain what would run (see also the Run view)\n\
-  ls, cat FILE, pwd             look at the build context\n\
-  clear                         clear the screen\n\
+/// One file a layer adds, changes or deletes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileChangeVm {
+    /// `added`, `changed` or `deleted` (a whiteout).
+    pub change: &'static str,
+    /// Absolute path.
+    pub path: String,
+    /// Size (for a deletion, the bytes it hides).
+    pub size: String,
+}
+
+/// The files of the latest image's own layers, and its wasted space.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LayerFilesVm {
+    /// For each own layer, bottom first, its file changes.
+    pub layers: Vec<Vec<FileChangeVm>>,
+    /// dive's efficiency score, as a percentage.
+    pub efficiency: String,
+    /// Bytes shipped but not visible.
+    pub wasted: String,
+    /// The same, in bytes.
+    pub wasted_bytes: u64,
+    /// The worst paths: (path, copies, wasted).
+    pub inefficiencies: Vec<(String, usize, String)>,
+}
+
+fn plan_vm(plan: layerlab_engine::run::RunPlan, source: String) -> PlanVm {
+    PlanVm {
+        name: plan.name.clone(),
+        named: plan.named,
+        image: plan.image.clone(),
+        image_source: source,
+        argv: json_words(&plan.argv),
+        entrypoint: json_words(&plan.entrypoint),
+        cmd: json_words(&plan.cmd),
+        pid1: plan.pid1.description.clone(),
+        signals: plan.pid1.signals.clone(),
+        user: plan.user.display_name(),
+        cwd: plan.cwd.clone(),
+        env: plan
+            .env_vars
+            .iter()
+            .map(|v| EnvVm {
+                key: v.key.clone(),
+                value: v.value.clone(),
+                origin: origin(v.origin),
+            })
+            .collect(),
+        ports: plan
+            .ports
+            .iter()
+            .map(|p| {
+                let (status, label) = match p.status {
+                    PortStatus::Listening => ("ok", "listening"),
+                    PortStatus::NothingListening => ("bad", "nothing listens"),
+                    PortStatus::LoopbackOnly => ("bad", "localhost only"),
+                    PortStatus::Exposed => ("unknown", "exposed"),
+                    PortStatus::NotExposed => ("unknown", "not exposed"),
+                };
+                PortVm {
+                    display: p.display(),
+                    status,
+                    label,
+                    message: p.message.clone(),
+                }
+            })
+            .collect(),
+        listening: plan
+            .listening
+            .iter()
+            .map(|l| {
+                let scheme = l.scheme.as_deref().unwrap_or("tcp");
+                format!("{scheme} on {}:{}: {}", l.address, l.port, l.reason)
+            })
+            .collect(),
+        warnings: plan.warnings.clone(),
+        stderr: plan.stderr.clone(),
+        explanation: plan.explanation.clone(),
+        flags: vec![
+            ("--rm", plan.remove_on_exit),
+            ("-i", plan.interactive),
+            ("-t", plan.tty),
+            ("-d", plan.detach),
+        ],
+    }
+}
+
+const TERMINAL_HELP: &str = "LayerLab terminal: a simulated shell in your build context (the\n\
+same docker CLI simulator as the `layerlab docker` command).\n\
+  docker build -t NAME .      build the project (updates the Build and Images views)\n\
+  docker run, ps, exec, logs, stop, rm, images, history, system df -v, pull, ...\n\
+  ls, cat FILE, pwd           look at the build context\n\
+  clear                       clear the screen (also Ctrl+L)\n\
 Up and Down arrows walk the command history.\n";
 
 fn json_words(words: &[String]) -> String {
@@ -1079,7 +1163,9 @@ pub struct ImageVm {
     pub id: String,
     /// Total size.
     pub size: u64,
-    /// Size in layers other listed images also hold.
+    /// Size in layers other images also hold (for a stored image, as
+    /// `docker system df -v` counts it; for a base image, shared with the
+    /// images shown).
     pub shared: u64,
     /// True for a base image (pulled for a build), false for a built one.
     pub base: bool,
@@ -1122,7 +1208,8 @@ pub fn images_vm(state: &State, bases: &[String]) -> ImagesVm {
             name: tags.join(", "),
             id: short_digest(id),
             size: img.size(),
-            shared: 0,
+            // As `docker system df -v` counts it (images in the store only).
+            shared: image_store::shared_size(state, img),
             base: false,
             layers: img
                 .layers
@@ -1169,10 +1256,15 @@ pub fn images_vm(state: &State, bases: &[String]) -> ImagesVm {
     let mut count: BTreeMap<String, (usize, u64)> = BTreeMap::new();
     for img in &images {
         let distinct: BTreeSet<&String> = img.layers.iter().map(|l| &l.digest).collect();
-        for (d, size) in distinct
-            .into_iter()
-            .map(|d| (d, img.layers.iter().find(|l| &l.digest == d).map_or(0, |l| l.size)))
-        {
+        for (d, size) in distinct.into_iter().map(|d| {
+            (
+                d,
+                img.layers
+                    .iter()
+                    .find(|l| &l.digest == d)
+                    .map_or(0, |l| l.size),
+            )
+        }) {
             let e = count.entry(d.clone()).or_insert((0, size));
             e.0 += 1;
         }
@@ -1181,12 +1273,14 @@ pub fn images_vm(state: &State, bases: &[String]) -> ImagesVm {
         for l in &mut img.layers {
             l.shared_by = count.get(&l.digest).map_or(1, |c| c.0);
         }
-        img.shared = img
-            .layers
-            .iter()
-            .filter(|l| l.shared_by > 1)
-            .map(|l| l.size)
-            .sum();
+        if img.base {
+            img.shared = img
+                .layers
+                .iter()
+                .filter(|l| l.shared_by > 1)
+                .map(|l| l.size)
+                .sum();
+        }
     }
     ImagesVm {
         total: count.values().map(|(_, s)| *s).sum(),
@@ -1228,7 +1322,12 @@ mod tests {
                 .collect();
             assert!(errors.is_empty(), "{}: {errors:?}", sample.id);
             match session.plan(sample.run) {
-                RunVm::Plan(plan) => assert!(plan.warnings.is_empty(), "{}: {:?}", sample.id, plan.warnings),
+                RunVm::Plan(plan) => assert!(
+                    plan.warnings.is_empty(),
+                    "{}: {:?}",
+                    sample.id,
+                    plan.warnings
+                ),
                 other => panic!("{}: {other:?}", sample.id),
             }
         }
@@ -1242,7 +1341,10 @@ mod tests {
         assert_eq!(first.command, "docker build -t aspnetapp .");
         assert_eq!(first.stages.len(), 2);
         assert_eq!(first.stages[0].name, "build");
-        assert_eq!(step(&first, "[build 5/8]").instruction, "RUN dotnet restore");
+        assert_eq!(
+            step(&first, "[build 5/8]").instruction,
+            "RUN dotnet restore"
+        );
         assert_eq!(step(&first, "[build 5/8]").line, 8);
         assert!(first.progress.contains("#"));
 
@@ -1281,10 +1383,21 @@ mod tests {
         let app = vm.images.iter().find(|i| i.name == "aspnetapp:latest");
         let aspnet = vm.images.iter().find(|i| i.name.contains("aspnet:8.0"));
         let (Some(app), Some(aspnet)) = (app, aspnet) else {
-            panic!("{:?}", vm.images.iter().map(|i| &i.name).collect::<Vec<_>>());
+            panic!(
+                "{:?}",
+                vm.images.iter().map(|i| &i.name).collect::<Vec<_>>()
+            );
         };
         assert!(aspnet.layers.iter().all(|l| l.shared_by >= 2));
-        assert!(app.shared >= aspnet.size);
+        let drawn_shared: u64 = app
+            .layers
+            .iter()
+            .filter(|l| l.shared_by >= 2)
+            .map(|l| l.size)
+            .sum();
+        assert!(drawn_shared >= aspnet.size);
+        // The table counts as `docker system df -v`: nothing else is in the store.
+        assert_eq!(app.shared, 0);
     }
 
     #[test]
@@ -1294,11 +1407,16 @@ mod tests {
             "FROM alpine:3.20 as base\nCMD echo hi\n",
         ));
         let a = analyze(&project);
-        let rules: Vec<_> = a.problems.iter().filter_map(|p| p.rule.as_deref()).collect();
+        let rules: Vec<_> = a
+            .problems
+            .iter()
+            .filter_map(|p| p.rule.as_deref())
+            .collect();
         assert!(rules.contains(&"FromAsCasing"), "{rules:?}");
         assert!(rules.contains(&"JSONArgsRecommended"), "{rules:?}");
         assert_eq!(a.stages, ["base"]);
-        let bad = Project::sample().with_file(ProjectFile::text("Dockerfile", "FROM alpine\nFOO bar\n"));
+        let bad =
+            Project::sample().with_file(ProjectFile::text("Dockerfile", "FROM alpine\nFOO bar\n"));
         let a = analyze(&bad);
         assert_eq!(a.problems.len(), 1);
         assert_eq!(a.problems[0].severity, Severity::Error);
@@ -1333,7 +1451,10 @@ mod tests {
         );
         assert_eq!(split_command_line("echo 'open"), None);
         assert_eq!(split_command_line("  "), Some(vec![]));
-        assert_eq!(split_command_line("a ''"), Some(vec!["a".into(), "".into()]));
+        assert_eq!(
+            split_command_line("a ''"),
+            Some(vec!["a".into(), "".into()])
+        );
     }
 
     #[test]

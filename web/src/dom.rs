@@ -93,7 +93,8 @@ pub fn download(name: &str, bytes: &[u8], mime: &str) -> bool {
         let parts = js_sys::Array::of1(&array.buffer());
         let options = web_sys::BlobPropertyBag::new();
         options.set_type(mime);
-        let blob = web_sys::Blob::new_with_buffer_source_sequence_and_options(&parts, &options).ok()?;
+        let blob =
+            web_sys::Blob::new_with_buffer_source_sequence_and_options(&parts, &options).ok()?;
         let url = web_sys::Url::create_object_url_with_blob(&blob).ok()?;
         let a: web_sys::HtmlAnchorElement = document.create_element("a").ok()?.dyn_into().ok()?;
         a.set_href(&url);

@@ -105,8 +105,7 @@ pub fn diagnostics_json(list: &[EditorDiagnostic]) -> String {
 pub fn language_for(path: &str) -> &'static str {
     let name = path.rsplit('/').next().unwrap_or(path);
     let lower = name.to_ascii_lowercase();
-    if lower == "dockerfile" || lower.starts_with("dockerfile.") || lower.ends_with(".dockerfile")
-    {
+    if lower == "dockerfile" || lower.starts_with("dockerfile.") || lower.ends_with(".dockerfile") {
         return "dockerfile";
     }
     match lower.rsplit_once('.').map(|(_, ext)| ext) {

@@ -278,7 +278,7 @@ impl Project {
     /// Orders files as the tree shows them: the Dockerfile first, then
     /// root files, then folders, each level by name (dot files first).
     pub fn sort(&mut self) {
-        self.files.sort_by(|a, b| tree_key(&a.path).cmp(&tree_key(&b.path)));
+        self.files.sort_by_key(|f| tree_key(&f.path));
     }
 }
 
@@ -391,7 +391,10 @@ mod tests {
     fn files_are_added_renamed_and_removed_in_tree_order() {
         let project = Project::sample()
             .with_file(ProjectFile::text("README.md", "# hi\n"))
-            .with_file(ProjectFile::text("aspnetapp/Models/Todo.cs", "class Todo {}\n"));
+            .with_file(ProjectFile::text(
+                "aspnetapp/Models/Todo.cs",
+                "class Todo {}\n",
+            ));
         let paths: Vec<&str> = project.files.iter().map(|f| f.path.as_str()).collect();
         assert_eq!(
             paths,

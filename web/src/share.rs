@@ -178,8 +178,8 @@ impl Snapshot {
             .take(64 << 20)
             .read_to_end(&mut json)
             .map_err(|_| "this link is damaged (it does not decompress)".to_owned())?;
-        let snap: Snapshot = serde_json::from_slice(&json)
-            .map_err(|e| format!("this link is damaged ({e})"))?;
+        let snap: Snapshot =
+            serde_json::from_slice(&json).map_err(|e| format!("this link is damaged ({e})"))?;
         if snap.files.is_empty() {
             return Err("this link holds no files".to_owned());
         }
@@ -274,9 +274,11 @@ pub fn project_from_archive(name: &str, bytes: &[u8]) -> Result<Project, String>
     let mut files: Vec<ProjectFile> = ctx
         .iter()
         .filter_map(|(path, entry)| match entry {
-            ContextEntry::File { content, mode } => {
-                Some(ProjectFile::from_bytes(path.clone(), content.clone(), *mode))
-            }
+            ContextEntry::File { content, mode } => Some(ProjectFile::from_bytes(
+                path.clone(),
+                content.clone(),
+                *mode,
+            )),
             _ => None,
         })
         .collect();
@@ -303,12 +305,22 @@ pub fn project_from_archive(name: &str, bytes: &[u8]) -> Result<Project, String>
     let image: String = stem
         .to_ascii_lowercase()
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || "._-".contains(c) { c } else { '-' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || "._-".contains(c) {
+                c
+            } else {
+                '-'
+            }
+        })
         .collect::<String>()
         .trim_matches(|c: char| !c.is_ascii_alphanumeric())
         .to_owned();
     let mut project = Project {
-        name: if image.is_empty() { "app".to_owned() } else { image },
+        name: if image.is_empty() {
+            "app".to_owned()
+        } else {
+            image
+        },
         origin: "import".to_owned(),
         files,
     };
@@ -359,8 +371,7 @@ mod tests {
     #[test]
     fn bad_links_say_why() {
         assert!(Snapshot::decode("#hello").is_err());
-        assert!(Snapshot::decode("#v9:AAAA")
-            .is_err_and(|e| e.contains("another version")));
+        assert!(Snapshot::decode("#v9:AAAA").is_err_and(|e| e.contains("another version")));
         assert!(Snapshot::decode("#v1:!!!").is_err_and(|e| e.contains("base64url")));
         assert!(Snapshot::decode("#v1:AAAA").is_err_and(|e| e.contains("damaged")));
     }
@@ -372,7 +383,9 @@ mod tests {
         let mut x: u64 = 1;
         let big: String = (0..40_000)
             .map(|_| {
-                x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                x = x
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
                 (b'a' + ((x >> 33) % 26) as u8) as char
             })
             .collect();
@@ -384,14 +397,26 @@ mod tests {
     #[test]
     fn tar_gz_download_imports_back() {
         let mut project = Project::sample();
-        project.files.push(ProjectFile::from_bytes("run.sh", b"#!/bin/sh\n".to_vec(), 0o755));
-        project.files.push(ProjectFile::from_bytes("logo.bin", vec![0, 159, 146, 150], 0o644));
+        project.files.push(ProjectFile::from_bytes(
+            "run.sh",
+            b"#!/bin/sh\n".to_vec(),
+            0o755,
+        ));
+        project.files.push(ProjectFile::from_bytes(
+            "logo.bin",
+            vec![0, 159, 146, 150],
+            0o644,
+        ));
         let bytes = project_tar_gz(&project).unwrap_or_default();
-        let back = project_from_archive("aspnetapp.tar.gz", &bytes).unwrap_or_else(|e| panic!("{e}"));
+        let back =
+            project_from_archive("aspnetapp.tar.gz", &bytes).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(back.name, "aspnetapp");
         assert_eq!(back.files.len(), project.files.len());
         assert_eq!(back.file("run.sh").map(|f| f.mode), Some(0o755));
-        assert_eq!(back.file("logo.bin").map(|f| f.bytes().to_vec()), Some(vec![0, 159, 146, 150]));
+        assert_eq!(
+            back.file("logo.bin").map(|f| f.bytes().to_vec()),
+            Some(vec![0, 159, 146, 150])
+        );
         assert_eq!(back.files[0].path, "Dockerfile");
     }
 

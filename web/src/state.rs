@@ -27,7 +27,13 @@ pub enum Tab {
 
 impl Tab {
     /// Every tab, in order.
-    pub const ALL: [Tab; 5] = [Tab::Build, Tab::Layers, Tab::Images, Tab::Run, Tab::Terminal];
+    pub const ALL: [Tab; 5] = [
+        Tab::Build,
+        Tab::Layers,
+        Tab::Images,
+        Tab::Run,
+        Tab::Terminal,
+    ];
 
     /// Stable id (URLs, element ids).
     pub fn id(self) -> &'static str {

@@ -11,7 +11,6 @@ use layerlab_engine::build::{build, BuildOptions};
 use layerlab_engine::context::Context;
 use layerlab_engine::lint::{lint_source, LintOptions};
 use layerlab_engine::state::State;
-use layerlab_syntax::words::{Env, Lexer};
 use wasm_bindgen::prelude::*;
 
 /// A loaded project: its context, the context after a one-file edit, and
@@ -45,22 +44,6 @@ pub fn parse_owned(text: &str) -> i32 {
 #[wasm_bindgen]
 pub fn lint(text: &str) -> i32 {
     lint_source(text, &LintOptions::default()).warnings.len() as i32
-}
-
-/// Expands each line of `words` as one word; the total output length.
-#[wasm_bindgen]
-pub fn expand_words(words: &str) -> i32 {
-    let env = Env::from_slice(&[
-        "PATH=/usr/bin:/bin",
-        "NAME=node",
-        "VERSION=20.11.1",
-        "HOME=/root",
-    ]);
-    let lexer = Lexer::new('\\');
-    words
-        .lines()
-        .map(|w| lexer.process_word(w, &env).map_or(0, |s| s.len()))
-        .sum::<usize>() as i32
 }
 
 /// Loads a project: `files_json` is `{"path": "content", ...}`; `edit` is

@@ -7,6 +7,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use gloo_timers::callback::Timeout;
+use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use crate::bridge::{self, Session};
@@ -47,7 +48,9 @@ fn initial_state() -> AppState {
             Err(e) => {
                 notice = Some(Notice {
                     error: true,
-                    text: format!("The link could not be opened: {e}. The default sample is shown instead."),
+                    text: format!(
+                        "The link could not be opened: {e}. The default sample is shown instead."
+                    ),
                 })
             }
         }
@@ -103,27 +106,24 @@ pub fn app() -> Html {
         let delay = if commit { 0 } else { DEBOUNCE_MS };
         // `commit` is read when the effect runs, not a dependency: the
         // committed build must not be followed by a preview of the same files.
-        use_effect_with(
-            (revision, settings.clone()),
-            move |_| {
-                let timer = Timeout::new(delay, move || {
-                    let start = dom::now_ms();
-                    let analysis = Rc::new(bridge::analyze(&project));
-                    let build = session.borrow_mut().build(&project, &settings, commit);
-                    let ms = dom::now_ms() - start;
-                    dispatch.emit(Action::Built {
-                        build: Rc::new(build),
-                        revision,
-                        analysis,
-                        ms,
-                    });
-                    if commit {
-                        dispatch.emit(Action::Images(Rc::new(session.borrow().images())));
-                    }
+        use_effect_with((revision, settings.clone()), move |_| {
+            let timer = Timeout::new(delay, move || {
+                let start = dom::now_ms();
+                let analysis = Rc::new(bridge::analyze(&project));
+                let build = session.borrow_mut().build(&project, &settings, commit);
+                let ms = dom::now_ms() - start;
+                dispatch.emit(Action::Built {
+                    build: Rc::new(build),
+                    revision,
+                    analysis,
+                    ms,
                 });
-                move || drop(timer)
-            },
-        );
+                if commit {
+                    dispatch.emit(Action::Images(Rc::new(session.borrow().images())));
+                }
+            });
+            move || drop(timer)
+        });
     }
 
     // Keep the project in local storage (not when embedded: a docs page
@@ -160,7 +160,9 @@ pub fn app() -> Html {
 
     let on_edit = {
         let dispatch = dispatch.clone();
-        Callback::from(move |(path, text): (String, String)| dispatch.emit(Action::Edit { path, text }))
+        Callback::from(move |(path, text): (String, String)| {
+            dispatch.emit(Action::Edit { path, text })
+        })
     };
     let on_build = {
         let state = state.clone();
@@ -185,6 +187,34 @@ pub fn app() -> Html {
             }
         })
     };
+    // Ctrl+Enter (Cmd+Enter) builds from anywhere on the page.
+    {
+        let latest = use_mut_ref(|| on_build.clone());
+        *latest.borrow_mut() = on_build.clone();
+        use_effect_with((), move |_| {
+            let handler = wasm_bindgen::closure::Closure::<dyn FnMut(web_sys::KeyboardEvent)>::new(
+                move |e: web_sys::KeyboardEvent| {
+                    if e.key() == "Enter" && (e.ctrl_key() || e.meta_key()) {
+                        e.prevent_default();
+                        latest.borrow().emit(());
+                    }
+                },
+            );
+            let document = web_sys::window().and_then(|w| w.document());
+            if let Some(d) = &document {
+                let _ =
+                    d.add_event_listener_with_callback("keydown", handler.as_ref().unchecked_ref());
+            }
+            move || {
+                if let Some(d) = &document {
+                    let _ = d.remove_event_listener_with_callback(
+                        "keydown",
+                        handler.as_ref().unchecked_ref(),
+                    );
+                }
+            }
+        });
+    }
     let on_sample = {
         let dispatch = dispatch.clone();
         Callback::from(move |id: String| {
@@ -250,7 +280,9 @@ pub fn app() -> Html {
                         });
                         dispatch.emit(Action::Notify(Notice {
                             error: false,
-                            text: format!("Imported {name}: {files} files, built as image {image}."),
+                            text: format!(
+                                "Imported {name}: {files} files, built as image {image}."
+                            ),
                         }));
                     }
                     Err(e) => dispatch.emit(Action::Notify(Notice {
@@ -303,6 +335,20 @@ pub fn app() -> Html {
         )
     };
     let ignored = use_memo(state.project.clone(), |p| bridge::ignored_files(p));
+    // The layers' files are worked out only while the Layers view shows.
+    let layer_files = {
+        let session = session.clone();
+        use_memo(
+            (state.build.clone(), state.tab == Tab::Layers),
+            move |(_, shown)| {
+                if *shown {
+                    session.borrow().layers()
+                } else {
+                    None
+                }
+            },
+        )
+    };
 
     let file = state.project.file(&state.selected).cloned();
     let is_dockerfile = state.selected == "Dockerfile";
@@ -331,7 +377,9 @@ pub fn app() -> Html {
                 on_build={on_build.clone()}
             />
         },
-        Tab::Layers => html! { <LayersView build={state.build.clone()} /> },
+        Tab::Layers => {
+            html! { <LayersView build={state.build.clone()} files={layer_files.clone()} /> }
+        }
         Tab::Images => html! { <ImagesView images={state.images.clone()} /> },
         Tab::Run => html! {
             <RunView line={state.run_line.clone()} plan={run.clone()} on_action={on_action.clone()} />
@@ -416,7 +464,9 @@ pub fn app() -> Html {
 /// previous project's image (the last word that is not a flag value is
 /// not parsed here: only a trailing image name is swapped).
 fn adapt_run_line(line: &str, image: &str) -> String {
-    let known = SAMPLES.iter().any(|s| line.trim_end().ends_with(&format!(" {}", s.image)));
+    let known = SAMPLES
+        .iter()
+        .any(|s| line.trim_end().ends_with(&format!(" {}", s.image)));
     if known {
         let trimmed = line.trim_end();
         let cut = trimmed.rfind(' ').map_or(0, |i| i + 1);

@@ -30,7 +30,10 @@ pub fn build_controls(props: &BuildControlsProps) -> Html {
         let settings = props.settings.clone();
         let on_action = props.on_action.clone();
         Callback::from(move |e: Event| {
-            if let Some(el) = e.target().and_then(|t| t.dyn_into::<HtmlSelectElement>().ok()) {
+            if let Some(el) = e
+                .target()
+                .and_then(|t| t.dyn_into::<HtmlSelectElement>().ok())
+            {
                 let mut s = settings.clone();
                 s.target = el.value();
                 on_action.emit(Action::SetSettings(s));
@@ -41,7 +44,10 @@ pub fn build_controls(props: &BuildControlsProps) -> Html {
         let settings = props.settings.clone();
         let on_action = props.on_action.clone();
         Callback::from(move |e: InputEvent| {
-            if let Some(el) = e.target().and_then(|t| t.dyn_into::<HtmlTextAreaElement>().ok()) {
+            if let Some(el) = e
+                .target()
+                .and_then(|t| t.dyn_into::<HtmlTextAreaElement>().ok())
+            {
                 let mut s = settings.clone();
                 s.build_args = el.value();
                 on_action.emit(Action::SetSettings(s));
@@ -52,7 +58,10 @@ pub fn build_controls(props: &BuildControlsProps) -> Html {
         let settings = props.settings.clone();
         let on_action = props.on_action.clone();
         Callback::from(move |e: Event| {
-            if let Some(el) = e.target().and_then(|t| t.dyn_into::<HtmlInputElement>().ok()) {
+            if let Some(el) = e
+                .target()
+                .and_then(|t| t.dyn_into::<HtmlInputElement>().ok())
+            {
                 let mut s = settings.clone();
                 s.no_cache = el.checked();
                 on_action.emit(Action::SetSettings(s));
@@ -63,7 +72,8 @@ pub fn build_controls(props: &BuildControlsProps) -> Html {
         let cb = props.on_build.clone();
         Callback::from(move |_: MouseEvent| cb.emit(()))
     };
-    let target_known = props.settings.target.is_empty() || props.stages.contains(&props.settings.target);
+    let target_known =
+        props.settings.target.is_empty() || props.stages.contains(&props.settings.target);
     html! {
         <div class="build-controls">
             <div class="command-line">

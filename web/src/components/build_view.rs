@@ -72,7 +72,12 @@ fn step_row(step: &StepVm, selected: bool, on_action: &Callback<Action>) -> Html
             </button>
             if let Some(reason) = &step.reason {
                 if !step.cached {
-                    <p class="reason"><span class="why">{ "Why it ran: " }</span>{ reason.clone() }</p>
+                    <p class={classes!("reason", step.reason_kind)}>
+                        <span class="why">
+                            { match step.reason_kind { "cause" => "Cache miss: ", "chain" => "↳ ", _ => "" } }
+                        </span>
+                        { reason.clone() }
+                    </p>
                 }
             }
             if let Some(err) = &step.error {

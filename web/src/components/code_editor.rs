@@ -37,13 +37,16 @@ pub struct CodeEditorProps {
     pub on_change: Callback<(String, String)>,
 }
 
+/// The open path and the change callback, as the change handler reads them.
+type Current = (String, Callback<(String, String)>);
+
 /// The editor pane's body.
 #[function_component(CodeEditor)]
 pub fn code_editor(props: &CodeEditorProps) -> Html {
     let host = use_node_ref();
     let view: Rc<RefCell<Option<JsEditor>>> = use_mut_ref(|| None);
     // What the change handler needs, always the latest.
-    let current: Rc<RefCell<(String, Callback<(String, String)>)>> =
+    let current: Rc<RefCell<Current>> =
         use_mut_ref(|| (props.path.clone(), props.on_change.clone()));
     *current.borrow_mut() = (props.path.clone(), props.on_change.clone());
     let available = editor::available();

@@ -60,7 +60,10 @@ pub fn file_tree(props: &FileTreeProps) -> Html {
                 Ok(p) => p,
                 Err(e) => {
                     if !value.trim().is_empty() {
-                        on_action.emit(Action::Notify(Notice { error: true, text: format!("{value}: {e}") }));
+                        on_action.emit(Action::Notify(Notice {
+                            error: true,
+                            text: format!("{value}: {e}"),
+                        }));
                     }
                     return;
                 }
@@ -95,7 +98,10 @@ pub fn file_tree(props: &FileTreeProps) -> Html {
             Callback::from(move |e: KeyboardEvent| {
                 if e.key() == "Enter" {
                     e.prevent_default();
-                    if let Some(el) = e.target().and_then(|t| t.dyn_into::<HtmlInputElement>().ok()) {
+                    if let Some(el) = e
+                        .target()
+                        .and_then(|t| t.dyn_into::<HtmlInputElement>().ok())
+                    {
                         commit.emit(el.value());
                     }
                 } else if e.key() == "Escape" {
@@ -104,7 +110,10 @@ pub fn file_tree(props: &FileTreeProps) -> Html {
             })
         };
         let onblur = Callback::from(move |e: FocusEvent| {
-            if let Some(el) = e.target().and_then(|t| t.dyn_into::<HtmlInputElement>().ok()) {
+            if let Some(el) = e
+                .target()
+                .and_then(|t| t.dyn_into::<HtmlInputElement>().ok())
+            {
                 commit.emit(el.value());
             }
         });

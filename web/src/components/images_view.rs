@@ -29,7 +29,10 @@ pub fn images_view(props: &ImagesViewProps) -> Html {
     html! {
         <div class="view images-view">
             <table class="images-table">
-                <caption class="muted">{ format!("Layers on disk: {} (each shared layer counted once)", size_text(vm.total)) }</caption>
+                <caption class="muted">
+                    { "As " }<code>{ "docker images" }</code>{ " and " }<code>{ "docker system df -v" }</code>
+                    { " count them. Base images a build uses stay in the build cache: they are drawn below, not listed." }
+                </caption>
                 <thead>
                     <tr>
                         <th scope="col">{ "IMAGE" }</th>
@@ -40,14 +43,9 @@ pub fn images_view(props: &ImagesViewProps) -> Html {
                     </tr>
                 </thead>
                 <tbody>
-                    { for vm.images.iter().map(|i| html! {
+                    { for vm.images.iter().filter(|i| !i.base).map(|i| html! {
                         <tr>
-                            <td>
-                                <code>{ i.name.clone() }</code>
-                                if i.base {
-                                    <span class="tag-base">{ "base" }</span>
-                                }
-                            </td>
+                            <td><code>{ i.name.clone() }</code></td>
                             <td><code class="muted">{ i.id.clone() }</code></td>
                             <td class="num">{ size_text(i.size) }</td>
                             <td class="num">{ size_text(i.shared) }</td>
@@ -63,6 +61,9 @@ pub fn images_view(props: &ImagesViewProps) -> Html {
                         <div class="image-row">
                             <div class="image-label">
                                 <code>{ i.name.clone() }</code>
+                                if i.base {
+                                    <span class="tag-base">{ "base image" }</span>
+                                }
                                 <span class="muted">{ size_text(i.size) }</span>
                             </div>
                             <div class="stack small" style={format!("width: {width:.2}%")}
@@ -86,6 +87,7 @@ pub fn images_view(props: &ImagesViewProps) -> Html {
                 }) }
             </div>
             <p class="legend muted">
+                { format!("Layers drawn: {} on disk, each shared layer counted once. ", size_text(vm.total)) }
                 <span class="swatch shared"></span>{ " shared layer (same colour in every image that holds it) " }
                 <span class="swatch unique"></span>{ " layer of one image only" }
             </p>

@@ -7,13 +7,31 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use crate::bridge::{size_text, BuildVm};
+use crate::bridge::{size_text, BuildVm, LayerFilesVm};
 
 /// Properties of the Layers view.
 #[derive(Properties, PartialEq)]
 pub struct LayersViewProps {
     /// The latest build.
     pub build: Option<Rc<BuildVm>>,
+    /// The files of its own layers, and its wasted space.
+    pub files: Rc<Option<LayerFilesVm>>,
+}
+
+fn summary(changes: &[crate::bridge::FileChangeVm]) -> String {
+    let count = |k: &str| changes.iter().filter(|c| c.change == k).count();
+    let mut parts = Vec::new();
+    for (k, label) in [
+        ("added", "added"),
+        ("changed", "changed"),
+        ("deleted", "deleted"),
+    ] {
+        let n = count(k);
+        if n > 0 {
+            parts.push(format!("{n} {label}"));
+        }
+    }
+    format!("Files: {}", parts.join(", "))
 }
 
 /// The Layers view.
@@ -30,7 +48,12 @@ pub fn layers_view(props: &LayersViewProps) -> Html {
         };
     }
     let total = b.image_size.max(1);
-    let base: u64 = b.layers.iter().filter(|l| l.base.is_some()).map(|l| l.size).sum();
+    let base: u64 = b
+        .layers
+        .iter()
+        .filter(|l| l.base.is_some())
+        .map(|l| l.size)
+        .sum();
     let own = b.image_size - base;
     let name = b
         .tags
@@ -56,19 +79,69 @@ pub fn layers_view(props: &LayersViewProps) -> Html {
                     }
                 }) }
             </div>
+            if let Some(files) = &*props.files {
+                <p class={classes!("waste", (files.wasted_bytes > 0).then_some("has-waste"))}>
+                    { format!("Efficiency {} · wasted space {}", files.efficiency, files.wasted) }
+                    <span class="muted">
+                        { if files.wasted_bytes > 0 {
+                            " — files stored in a layer and hidden or deleted by a later one still ship with the image."
+                        } else {
+                            " — no layer of this build hides or deletes files of another (as dive reports it)."
+                        } }
+                    </span>
+                </p>
+                if !files.inefficiencies.is_empty() {
+                    <ul class="inefficiencies">
+                        { for files.inefficiencies.iter().map(|(path, count, wasted)| html! {
+                            <li><code>{ path.clone() }</code>{ format!(" · in {count} layers · {wasted} wasted") }</li>
+                        }) }
+                    </ul>
+                }
+            }
             <ol class="layer-list" reversed=true>
-                { for b.layers.iter().rev().map(|l| html! {
-                    <li class={classes!("layer", if l.base.is_some() { "base" } else { "own" })}>
-                        <span class="layer-size">{ l.size_text.clone() }</span>
-                        <code class="layer-cmd">{ l.created_by.clone() }</code>
-                        <span class="layer-src">
-                            { match &l.base {
-                                Some(image) => format!("from {image}"),
-                                None => "this build".to_owned(),
-                            } }
-                        </span>
-                        <span class="digest muted">{ l.digest.clone() }</span>
-                    </li>
+                { for b.layers.iter().enumerate().rev().map(|(i, l)| {
+                    let own_index = b.layers[..i].iter().filter(|x| x.base.is_none()).count();
+                    let changes = if l.base.is_none() {
+                        props.files.as_ref().as_ref().and_then(|f| f.layers.get(own_index).cloned())
+                    } else {
+                        None
+                    };
+                    html! {
+                        <li class={classes!("layer", if l.base.is_some() { "base" } else { "own" })}>
+                            <span class="layer-size">{ l.size_text.clone() }</span>
+                            <code class="layer-cmd" title={l.created_by.clone()}>{ l.created_by.clone() }</code>
+                            <span class="layer-meta">
+                                <span class="layer-src">
+                                    { match &l.base {
+                                        Some(image) => format!("from {image}"),
+                                        None => "this build".to_owned(),
+                                    } }
+                                </span>
+                                <span class="digest muted">{ format!(" · {}", l.digest) }</span>
+                            </span>
+                            if let Some(changes) = changes {
+                                if !changes.is_empty() {
+                                    <details class="layer-files">
+                                        <summary>{ summary(&changes) }</summary>
+                                        <ul>
+                                            { for changes.iter().take(200).map(|c| html! {
+                                                <li class={classes!("change", c.change)}>
+                                                    <span class="mark" aria-label={c.change}>
+                                                        { match c.change { "added" => "+", "deleted" => "−", _ => "~" } }
+                                                    </span>
+                                                    <code>{ c.path.clone() }</code>
+                                                    <span class="muted">{ c.size.clone() }</span>
+                                                </li>
+                                            }) }
+                                        </ul>
+                                        if changes.len() > 200 {
+                                            <p class="muted">{ format!("… and {} more", changes.len() - 200) }</p>
+                                        }
+                                    </details>
+                                }
+                            }
+                        </li>
+                    }
                 }) }
             </ol>
             if !b.base_images.is_empty() {

@@ -30,7 +30,10 @@ pub fn run_view(props: &RunViewProps) -> Html {
     let oninput = {
         let on_action = props.on_action.clone();
         Callback::from(move |e: InputEvent| {
-            if let Some(el) = e.target().and_then(|t| t.dyn_into::<HtmlInputElement>().ok()) {
+            if let Some(el) = e
+                .target()
+                .and_then(|t| t.dyn_into::<HtmlInputElement>().ok())
+            {
                 on_action.emit(Action::SetRunLine(el.value()));
             }
         })
@@ -111,7 +114,8 @@ pub fn run_view(props: &RunViewProps) -> Html {
     };
     let preset = |label: &'static str, line: String| {
         let on_action = props.on_action.clone();
-        let onclick = Callback::from(move |_: MouseEvent| on_action.emit(Action::SetRunLine(line.clone())));
+        let onclick =
+            Callback::from(move |_: MouseEvent| on_action.emit(Action::SetRunLine(line.clone())));
         html! { <button class="chip" {onclick}>{ label }</button> }
     };
     let with_port = |port: &str| -> String {

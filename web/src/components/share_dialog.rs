@@ -36,13 +36,22 @@ pub fn share_dialog(props: &ShareDialogProps) -> Html {
         let on_action = props.on_action.clone();
         Callback::from(move |_: MouseEvent| {
             crate::dom::copy_text(&text);
-            on_action.emit(Action::Notify(Notice { error: false, text: format!("{what} copied to the clipboard.") }));
+            on_action.emit(Action::Notify(Notice {
+                error: false,
+                text: format!("{what} copied to the clipboard."),
+            }));
         })
     };
     let select_all = Callback::from(|e: FocusEvent| {
-        if let Some(el) = e.target().and_then(|t| t.dyn_into::<web_sys::HtmlTextAreaElement>().ok()) {
+        if let Some(el) = e
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlTextAreaElement>().ok())
+        {
             el.select();
-        } else if let Some(el) = e.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) {
+        } else if let Some(el) = e
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+        {
             el.select();
         }
     });

@@ -7,8 +7,7 @@ use yew::prelude::*;
 
 use crate::bridge::BuildVm;
 
-/// What the playground models (shown to the learner).
-const MODELS: &str = "Models the docker CLI v29 and BuildKit's Dockerfile frontend (moby/buildkit 73ed6825)";
+use layerlab_engine::docker::versions;
 
 /// Properties of the status bar.
 #[derive(Properties, PartialEq)]
@@ -34,10 +33,7 @@ pub fn status_bar(props: &StatusBarProps) -> Html {
             } else {
                 format!("{} run, {} cached", b.ran, b.cached)
             };
-            format!(
-                "{}: {what}",
-                if b.committed { "Built" } else { "Preview" },
-            )
+            format!("{}: {what}", if b.committed { "Built" } else { "Preview" },)
         }
     };
     html! {
@@ -49,7 +45,10 @@ pub fn status_bar(props: &StatusBarProps) -> Html {
                     <span class="muted" id="engine-time">{ format!(" · engine {:.1} ms", props.engine_ms) }</span>
                 }
             </span>
-            <span class="muted">{ "Runs entirely in your browser: no Docker, no server, no network. " }{ MODELS }</span>
+            <span class="muted">
+                { "Runs entirely in your browser: no Docker, no server, no network. " }
+                { format!("Models the docker CLI {} and BuildKit {}.", versions::CLI, versions::BUILDKIT) }
+            </span>
         </footer>
     }
 }

@@ -38,7 +38,10 @@ pub fn terminal(props: &TerminalProps) -> Html {
     let oninput = {
         let input = input.clone();
         Callback::from(move |e: InputEvent| {
-            if let Some(el) = e.target().and_then(|t| t.dyn_into::<HtmlInputElement>().ok()) {
+            if let Some(el) = e
+                .target()
+                .and_then(|t| t.dyn_into::<HtmlInputElement>().ok())
+            {
                 input.set(el.value());
             }
         })

@@ -33,7 +33,10 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
     let on_change_sample = {
         let cb = props.on_sample.clone();
         Callback::from(move |e: Event| {
-            if let Some(select) = e.target().and_then(|t| t.dyn_into::<HtmlSelectElement>().ok()) {
+            if let Some(select) = e
+                .target()
+                .and_then(|t| t.dyn_into::<HtmlSelectElement>().ok())
+            {
                 cb.emit(select.value());
             }
         })
@@ -49,7 +52,10 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
     let on_file = {
         let cb = props.on_import.clone();
         Callback::from(move |e: Event| {
-            let Some(input) = e.target().and_then(|t| t.dyn_into::<HtmlInputElement>().ok()) else {
+            let Some(input) = e
+                .target()
+                .and_then(|t| t.dyn_into::<HtmlInputElement>().ok())
+            else {
                 return;
             };
             if let Some(file) = input.files().and_then(|files| files.get(0)) {
