@@ -115,6 +115,7 @@ test('lint warnings are underlined, listed, and jump to their line; undo removes
   await waitFor(page, () => document.querySelector('.cm-lintRange-warning') !== null);
   const problem = page.locator('.problem', { hasText: 'FromAsCasing' });
   assert.match(await problem.textContent(), /Ln 2, Col/);
+  assert.ok((await problem.boundingBox()).height >= 16, 'the problem is visible in the list');
   await shot(page, t, 'problems.png');
 
   await problem.click();
@@ -268,6 +269,16 @@ test('a reload keeps the project (local storage)', async () => {
   await page.getByRole('button', { name: 'Program.cs', exact: true }).click();
   await waitFor(page, () => document.querySelector('.cm-host').layerlabEditor.text().includes('// any edit'));
   assert.equal(await page.getByLabel('Sample project').inputValue(), 'aspnetapp-antipattern');
+});
+
+test('usable on a phone width: one column, nothing wider than the screen', async (t) => {
+  const { page } = browser;
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.getByRole('tab', { name: 'Build' }).click();
+  await page.locator('.build-view').waitFor();
+  assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1), 'no horizontal scrolling');
+  await shot(page, t, 'phone.png', { fullPage: true });
+  await page.setViewportSize({ width: 1280, height: 800 });
 });
 
 test('no errors in the page', () => {

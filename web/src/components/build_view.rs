@@ -53,7 +53,9 @@ fn step_row(step: &StepVm, selected: bool, on_action: &Callback<Action>) -> Html
         "run"
     };
     html! {
-        <li class={classes!("step", status, selected.then_some("selected"))} data-vertex={step.vertex.to_string()}>
+        <li class={classes!("step", status, selected.then_some("selected"))}
+            data-vertex={step.vertex.to_string()} data-name={step.name.clone()}
+            data-cached={step.cached.to_string()} data-reason={step.reason.clone().unwrap_or_default()}>
             <button class="step-main" {onclick} aria-pressed={if selected { "true" } else { "false" }}
                     title={format!("#{} {} (line {})", step.vertex, step.name, step.line)}>
                 <span class={classes!("badge", status)}>

@@ -49,12 +49,22 @@ pub fn file_tree(props: &FileTreeProps) -> Html {
     let editing = use_state(|| Editing::None);
     let rows = tree_rows(&props.project.files);
 
+    // What is being edited, read when the edit ends: Enter, Escape and the
+    // blur that follows the field's removal all end it, only the first counts.
+    let pending = use_mut_ref(|| Editing::None);
+    if *editing != Editing::None && *pending.borrow() == Editing::None {
+        *pending.borrow_mut() = (*editing).clone();
+    }
     let commit = {
         let editing = editing.clone();
+        let pending = pending.clone();
         let on_action = props.on_action.clone();
         let project = props.project.clone();
         Callback::from(move |value: String| {
-            let mode = (*editing).clone();
+            let mode = std::mem::replace(&mut *pending.borrow_mut(), Editing::None);
+            if mode == Editing::None {
+                return;
+            }
             editing.set(Editing::None);
             let path = match clean(&value) {
                 Ok(p) => p,
@@ -93,6 +103,7 @@ pub fn file_tree(props: &FileTreeProps) -> Html {
     let input = |initial: String, label: String| {
         let commit = commit.clone();
         let cancel = editing.clone();
+        let pending = pending.clone();
         let onkeydown = {
             let commit = commit.clone();
             Callback::from(move |e: KeyboardEvent| {
@@ -105,6 +116,7 @@ pub fn file_tree(props: &FileTreeProps) -> Html {
                         commit.emit(el.value());
                     }
                 } else if e.key() == "Escape" {
+                    *pending.borrow_mut() = Editing::None;
                     cancel.set(Editing::None);
                 }
             })
@@ -120,7 +132,7 @@ pub fn file_tree(props: &FileTreeProps) -> Html {
         html! {
             <input
                 class="tree-input"
-                value={initial}
+                data-initial={initial}
                 aria-label={label}
                 spellcheck="false"
                 {onkeydown}
@@ -129,7 +141,7 @@ pub fn file_tree(props: &FileTreeProps) -> Html {
         }
     };
 
-    // Focus the name field when it appears.
+    // Fill and focus the name field when it appears.
     use_effect_with((*editing).clone(), |e| {
         if *e != Editing::None {
             if let Some(el) = web_sys::window()
@@ -137,6 +149,9 @@ pub fn file_tree(props: &FileTreeProps) -> Html {
                 .and_then(|d| d.query_selector(".tree-input").ok().flatten())
                 .and_then(|e| e.dyn_into::<HtmlInputElement>().ok())
             {
+                // The field is not a controlled input (Yew would put its
+                // `value` back on every render): it starts with the path.
+                el.set_value(&el.get_attribute("data-initial").unwrap_or_default());
                 let _ = el.focus();
                 el.select();
             }
