@@ -21,25 +21,11 @@ mod harness;
 
 /// `(target, input name, the module that panics)` for crashes whose fix
 /// is still to come.
-const KNOWN_PANICS: &[(&str, &str, &str)] = &[(
-    // `a/b` (file) then `a -> /etc` (symlink): the link replaces the
-    // directory `a` and `a/b` stays in the context under a symbolic link.
-    "context",
-    "symlink-replaces-dir",
-    "crates/engine/src/context.rs: Context::insert_symlink",
-)];
+const KNOWN_PANICS: &[(&str, &str, &str)] = &[];
 
 /// `(target, input name, the module that hangs)` for inputs that still
 /// run for minutes; they are not run.
-const KNOWN_HANGS: &[(&str, &str, &str)] = &[(
-    // `docker run -p 1-30000 img`: 30,000 ephemeral host ports, each
-    // found by scanning every port taken so far; past the 28,232 ports of
-    // the ephemeral range every allocation scans the whole range (312 s
-    // in a release build).
-    "run_args",
-    "publish-range-exhausts-ephemeral-ports",
-    "crates/engine/src/run/plan.rs: Allocator::ephemeral",
-)];
+const KNOWN_HANGS: &[(&str, &str, &str)] = &[];
 
 /// Longest time one input may take (a debug build; libFuzzer's limit on
 /// an optimized build is 10 s).

@@ -200,6 +200,14 @@ impl Context {
         if p.is_empty() {
             return Err(err("a link needs a name"));
         }
+        // A link may not replace a directory: what is under the directory
+        // would stay in the context beneath a link (found by fuzzing).
+        let under = format!("{p}/");
+        if matches!(self.entries.get(&p), Some(ContextEntry::Dir { .. }))
+            || self.entries.range(under.clone()..).next().is_some_and(|(k, _)| k.starts_with(&under))
+        {
+            return Err(err(format!("{p:?} is a directory")));
+        }
         self.ensure_dirs(&p)?;
         self.entries.insert(
             p,

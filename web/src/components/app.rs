@@ -404,7 +404,7 @@ pub fn app() -> Html {
                 on_build={on_build.clone()}
                 on_share={on_share}
                 on_download={on_download}
-                on_import={on_import}
+                on_import={on_import.clone()}
             />
             <main class="workspace">
                 if !state.embed {
@@ -413,6 +413,7 @@ pub fn app() -> Html {
                         selected={state.selected.clone()}
                         ignored={ignored}
                         on_action={on_action.clone()}
+                        on_import={on_import.clone()}
                     />
                 }
                 <section class="pane editor-pane" aria-label="Editor">

@@ -22,6 +22,8 @@ pub struct FileTreeProps {
     pub ignored: Rc<BTreeMap<String, String>>,
     /// Where actions go.
     pub on_action: Callback<Action>,
+    /// A `.tar` / `.tar.gz` was dropped on the tree.
+    pub on_import: Callback<web_sys::File>,
 }
 
 /// What the tree is editing.
@@ -164,8 +166,35 @@ pub fn file_tree(props: &FileTreeProps) -> Html {
     };
     let excluded = props.ignored.len();
 
+    let dragging = use_state(|| false);
+    let ondragover = {
+        let dragging = dragging.clone();
+        Callback::from(move |e: DragEvent| {
+            e.prevent_default();
+            if !*dragging {
+                dragging.set(true);
+            }
+        })
+    };
+    let ondragleave = {
+        let dragging = dragging.clone();
+        Callback::from(move |_: DragEvent| dragging.set(false))
+    };
+    let ondrop = {
+        let dragging = dragging.clone();
+        let on_import = props.on_import.clone();
+        Callback::from(move |e: DragEvent| {
+            e.prevent_default();
+            dragging.set(false);
+            if let Some(file) = e.data_transfer().and_then(|d| d.files()).and_then(|f| f.get(0)) {
+                on_import.emit(file);
+            }
+        })
+    };
+
     html! {
-        <nav class="pane files" aria-label="Build context">
+        <nav class={classes!("pane", "files", dragging.then_some("drop-target"))} aria-label="Build context"
+             {ondragover} {ondragleave} {ondrop}>
             <div class="pane-title">
                 <span>{ "Build context" }</span>
                 <button class="icon-btn" onclick={add} title="New file" aria-label="New file">{ "+" }</button>
@@ -245,6 +274,8 @@ pub fn file_tree(props: &FileTreeProps) -> Html {
                 if excluded > 0 {
                     { format!(" · {excluded} excluded by .dockerignore (greyed)") }
                 }
+                <br />
+                { "Drop a .tar or .tar.gz here to import it." }
             </p>
         </nav>
     }

@@ -316,17 +316,39 @@ fn ports_conflict(a_ip: &str, b_ip: &str) -> bool {
 
 struct Allocator {
     used: Vec<UsedHostPort>,
+    /// Indexes into `used` by port, so a lookup does not scan every port
+    /// taken (a `-p 1-30000` range would otherwise take minutes).
+    by_port: std::collections::BTreeMap<u16, Vec<usize>>,
+    /// `(host IP, protocol)` pairs whose ephemeral range is used up.
+    full: Vec<(String, Protocol)>,
     next: u16,
 }
 
 impl Allocator {
+    fn new(used: Vec<UsedHostPort>, next: u16) -> Allocator {
+        let mut by_port: std::collections::BTreeMap<u16, Vec<usize>> = Default::default();
+        for (i, u) in used.iter().enumerate() {
+            by_port.entry(u.port).or_default().push(i);
+        }
+        Allocator {
+            used,
+            by_port,
+            full: Vec::new(),
+            next,
+        }
+    }
+
     fn taken(&self, ip: &str, port: u16, proto: Protocol) -> bool {
-        self.used
-            .iter()
-            .any(|u| u.port == port && u.protocol == proto && ports_conflict(&u.host_ip, ip))
+        self.by_port.get(&port).is_some_and(|ids| {
+            ids.iter().any(|&i| {
+                let u = &self.used[i];
+                u.protocol == proto && ports_conflict(&u.host_ip, ip)
+            })
+        })
     }
 
     fn take(&mut self, ip: &str, port: u16, proto: Protocol) {
+        self.by_port.entry(port).or_default().push(self.used.len());
         self.used.push(UsedHostPort {
             host_ip: ip.to_string(),
             port,
@@ -335,6 +357,9 @@ impl Allocator {
     }
 
     fn ephemeral(&mut self, ip: &str, proto: Protocol) -> Option<u16> {
+        if self.full.iter().any(|(i, p)| i == ip && *p == proto) {
+            return None;
+        }
         let span = u32::from(EPHEMERAL_PORT_END - EPHEMERAL_PORT_START) + 1;
         let mut port = self.next.clamp(EPHEMERAL_PORT_START, EPHEMERAL_PORT_END);
         for _ in 0..span {
@@ -353,6 +378,7 @@ impl Allocator {
                 port + 1
             };
         }
+        self.full.push((ip.to_string(), proto));
         None
     }
 }
@@ -453,10 +479,7 @@ pub fn plan_run(
     let mut warnings = Vec::new();
     let mut docker_stderr = opts.stderr.clone();
     let mut ports = Vec::new();
-    let mut alloc = Allocator {
-        used: input.used_host_ports.clone(),
-        next: input.next_ephemeral_port,
-    };
+    let mut alloc = Allocator::new(input.used_host_ports.clone(), input.next_ephemeral_port);
     let publish_network =
         !matches!(network.as_str(), "host" | "none") && !network.starts_with("container:");
     if publish_network {
