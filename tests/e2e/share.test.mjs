@@ -140,6 +140,17 @@ test('importing a .tar.gz replaces the project', async (t) => {
   assert.ok(await page.getByText('$ docker build -t hello .').isVisible());
   assert.match(await page.locator('.notice').textContent(), /Imported hello\.tar\.gz: 2 files/);
   await shot(page, t, 'import.png');
+
+  // Dropping an archive on the build context imports it too.
+  const dropped = tarGz({ 'Dockerfile': 'FROM busybox:1.36\nCOPY a.txt /\n', 'a.txt': 'a\n' });
+  await page.evaluate((b64) => {
+    const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+    const dt = new DataTransfer();
+    dt.items.add(new File([bytes], 'dropped.tgz', { type: 'application/gzip' }));
+    document.querySelector('.files').dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+  }, dropped.toString('base64'));
+  await waitFor(page, () => document.querySelector('.cm-host')?.layerlabEditor?.text().startsWith('FROM busybox'));
+  assert.ok(await page.getByText('$ docker build -t dropped .').isVisible());
 });
 
 test('a project too large for a link gets a clear message', async (t) => {

@@ -89,6 +89,10 @@ fn initial_state() -> AppState {
 pub fn app() -> Html {
     let state = use_reducer(initial_state);
     let session: Rc<RefCell<Session>> = use_mut_ref(Session::new);
+    // The files and settings of the last build the Build button ran: the
+    // preview that an edit just before the click scheduled has nothing
+    // to add and must not replace it.
+    let built: Rc<RefCell<Option<(u64, crate::bridge::BuildSettings)>>> = use_mut_ref(|| None);
     let dispatch: Callback<Action> = {
         let state = state.clone();
         Callback::from(move |a: Action| state.dispatch(a))
@@ -104,10 +108,14 @@ pub fn app() -> Html {
         let session = session.clone();
         let dispatch = dispatch.clone();
         let delay = if commit { 0 } else { DEBOUNCE_MS };
+        let built = built.clone();
         // `commit` is read when the effect runs, not a dependency: the
         // committed build must not be followed by a preview of the same files.
         use_effect_with((revision, settings.clone()), move |_| {
             let timer = Timeout::new(delay, move || {
+                if !commit && *built.borrow() == Some((revision, settings.clone())) {
+                    return;
+                }
                 let start = dom::now_ms();
                 let analysis = Rc::new(bridge::analyze(&project));
                 let build = session.borrow_mut().build(&project, &settings, commit);
@@ -168,7 +176,9 @@ pub fn app() -> Html {
         let state = state.clone();
         let session = session.clone();
         let dispatch = dispatch.clone();
+        let built = built.clone();
         Callback::from(move |_: ()| {
+            *built.borrow_mut() = Some((state.revision, state.settings.clone()));
             let start = dom::now_ms();
             let analysis = Rc::new(bridge::analyze(&state.project));
             let build = session
