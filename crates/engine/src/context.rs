@@ -204,7 +204,11 @@ impl Context {
         // would stay in the context beneath a link (found by fuzzing).
         let under = format!("{p}/");
         if matches!(self.entries.get(&p), Some(ContextEntry::Dir { .. }))
-            || self.entries.range(under.clone()..).next().is_some_and(|(k, _)| k.starts_with(&under))
+            || self
+                .entries
+                .range(under.clone()..)
+                .next()
+                .is_some_and(|(k, _)| k.starts_with(&under))
         {
             return Err(err(format!("{p:?} is a directory")));
         }

@@ -3,9 +3,6 @@
 //! Invariants: no I/O, no clock, no randomness. Every function is a pure
 //! function over plain data, so the CLI and the browser show the same build.
 
-pub mod image;
-pub mod image_store;
-pub mod layer;
 pub mod args;
 pub mod build;
 pub mod cache;
@@ -15,15 +12,18 @@ pub mod copy;
 pub mod digest;
 pub mod docker;
 pub mod dockerignore;
+pub mod exercise;
 pub mod filesystem;
 pub mod glob;
+pub mod image;
+pub mod image_store;
 pub mod instructions;
+pub mod layer;
 pub mod limits;
+pub mod lint;
 pub mod paths;
+pub mod run;
 pub mod shell;
 pub mod state;
 pub mod suggest;
 pub mod tools;
-pub mod lint;
-pub mod run;
-pub mod exercise;

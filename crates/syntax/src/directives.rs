@@ -134,7 +134,10 @@ mod tests {
         assert_eq!(parse_directive("check", text), Some("skip=all"));
         assert_eq!(parse_directive("escape", text), None);
         assert_eq!(parse_directive("check", "  # check=a\n"), None);
-        assert_eq!(parse_directive("check", "# check=a\n# check=b\n"), Some("a"));
+        assert_eq!(
+            parse_directive("check", "# check=a\n# check=b\n"),
+            Some("a")
+        );
     }
 
     #[test]
