@@ -22,7 +22,7 @@ self.addEventListener('fetch', (event) => {
         return response;
       })
       .catch(() =>
-        caches.match(request, { ignoreSearch: true }).then((hit) => hit ?? Response.error()),
+        caches.match(request, { ignoreSearch: true, ignoreVary: true }).then((hit) => hit ?? Response.error()),
       ),
   );
 });

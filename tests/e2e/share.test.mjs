@@ -190,7 +190,10 @@ test('after the first visit the playground works offline (service worker)', asyn
     await waitFor(other.page, () => navigator.serviceWorker.controller !== null);
     await waitFor(other.page, () => caches.open('layerlab-v1')
       .then((c) => c.keys())
-      .then((keys) => keys.some((r) => r.url.endsWith('.wasm')) && keys.some((r) => r.url.includes('editor'))));
+      .then((keys) => keys.some((r) => r.url.endsWith('.wasm'))
+        && keys.some((r) => r.url.includes('editor'))
+        // The page itself: reloading offline needs it in the cache too.
+        && keys.some((r) => new URL(r.url).pathname === location.pathname)));
     await other.context.setOffline(true);
     await other.page.reload();
     await waitFor(other.page, () => document.querySelector('.summary .mode')?.textContent === 'Built');
