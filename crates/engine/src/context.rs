@@ -340,6 +340,7 @@ impl Context {
     /// A context from a `.tar` archive.
     pub fn from_tar(bytes: &[u8]) -> Result<Context, ContextError> {
         let mut ctx = Context::new();
+        let mut budget = crate::limits::ArchiveBudget::new();
         let mut archive = tar::Archive::new(bytes);
         let entries = archive
             .entries()
@@ -351,6 +352,11 @@ impl Context {
                 .map_err(|e| err(format!("bad entry name in tar archive: {e}")))?
                 .to_string_lossy()
                 .into_owned();
+            // Entry count, path shape and total size are bounded before
+            // anything is read or inserted (see `limits`).
+            budget
+                .entry(&path, entry.header().size().unwrap_or(0))
+                .map_err(|e| err(e.message))?;
             let mode = entry.header().mode().unwrap_or(DEFAULT_FILE_MODE) & 0o7777;
             let kind = entry.header().entry_type();
             if kind.is_dir() {
@@ -391,10 +397,16 @@ impl Context {
 
     /// A context from a gzip-compressed tar archive.
     pub fn from_tar_gz(bytes: &[u8]) -> Result<Context, ContextError> {
+        // Read at most one byte past the limit, so a gzip bomb stops early.
+        let cap = crate::limits::MAX_DECOMPRESSED_BYTES + 1;
         let mut out = Vec::new();
         flate2::read::GzDecoder::new(bytes)
+            .take(cap)
             .read_to_end(&mut out)
             .map_err(|e| err(format!("not a gzip file: {e}")))?;
+        crate::limits::ArchiveBudget::new()
+            .decompressed(out.len() as u64)
+            .map_err(|e| err(e.message))?;
         Context::from_tar(&out)
     }
 
