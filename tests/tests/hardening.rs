@@ -442,3 +442,29 @@ fn dockerfile_limits_match_buildkit() {
     assert!(limits::check_instruction_count(limits::MAX_INSTRUCTIONS).is_ok());
     assert!(limits::check_instruction_count(limits::MAX_INSTRUCTIONS + 1).is_err());
 }
+
+#[test]
+fn an_oversized_dockerfile_is_refused_by_build_and_lint() {
+    use layerlab_engine::build::{build, BuildOptions};
+    use layerlab_engine::lint::{lint_source, LintOptions};
+    use layerlab_engine::state::State;
+    let text = format!("FROM alpine:3.20\n{}", "# padding\n".repeat(2 << 20));
+    assert!(text.len() > limits::MAX_DOCKERFILE_BYTES);
+    let report = build(
+        &text,
+        &Context::new(),
+        &BuildOptions::default(),
+        &mut State::new(),
+    );
+    let message = report.error.map(|e| e.message).unwrap_or_default();
+    assert_eq!(
+        message,
+        "Dockerfile exceeds maximum allowed size of 16777216 bytes"
+    );
+    let lint = lint_source(&text, &LintOptions::default());
+    let message = lint.error.map(|e| e.message).unwrap_or_default();
+    assert_eq!(
+        message,
+        "Dockerfile exceeds maximum allowed size of 16777216 bytes"
+    );
+}

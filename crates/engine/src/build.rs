@@ -620,6 +620,16 @@ pub fn build(
             bytes,
         );
     }
+    if let Err(e) = crate::limits::check_file_size("Dockerfile", bytes) {
+        return BuildReport::failed(
+            BuildError {
+                message: e.message,
+                line: None,
+                span: None,
+            },
+            bytes,
+        );
+    }
     for tag in &opts.tags {
         if let Err(e) = catalog::Reference::parse(tag) {
             return BuildReport::failed(
@@ -645,6 +655,16 @@ pub fn build(
             )
         }
     };
+    if let Err(e) = crate::limits::check_instruction_count(df.instructions.len()) {
+        return BuildReport::failed(
+            BuildError {
+                message: e.message,
+                line: None,
+                span: None,
+            },
+            bytes,
+        );
+    }
     let ignore = match context.dockerignore(&opts.dockerfile) {
         Ok(i) => i,
         Err(e) => {

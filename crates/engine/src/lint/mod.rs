@@ -184,6 +184,12 @@ pub fn lint_source(source: &str, options: &LintOptions<'_>) -> LintReport {
             error: Some(LintError::plain("the Dockerfile cannot be empty")),
         };
     }
+    if let Err(e) = crate::limits::check_file_size("Dockerfile", source.len()) {
+        return LintReport {
+            warnings: Vec::new(),
+            error: Some(LintError::plain(&e.message)),
+        };
+    }
     if let Err(e) = dispatch::check_config(source, options) {
         return LintReport {
             warnings: Vec::new(),
