@@ -15,6 +15,7 @@ use std::process::ExitCode;
 use clap::Args;
 use layerlab_engine::context::Context;
 use layerlab_engine::docker::{execute, Host};
+use layerlab_engine::limits::{Budget, FolderBudget, LimitError};
 use layerlab_engine::state::State;
 
 use crate::state_file::StateFile;
@@ -77,14 +78,31 @@ fn mode_of(meta: &std::fs::Metadata) -> u32 {
 }
 
 /// Reads a folder into a context: files with their permission bits,
-/// directories, symbolic links as links.
+/// directories, symbolic links as links, within [`Budget::DEFAULT`].
 fn read_dir_context(root: &Path) -> Result<Context, String> {
+    read_dir_context_with(root, &Budget::DEFAULT)
+}
+
+/// [`read_dir_context`] within `budget`: at most `max_files` entries and
+/// `max_bytes` bytes of content, paths at most `max_path_depth` deep.
+/// A symbolic link is read, never followed (Docker sends the link), so a
+/// link loop or a link to outside the folder is just an entry. A file's
+/// size is checked before it is read, so a huge file is refused unread.
+fn read_dir_context_with(root: &Path, budget: &Budget) -> Result<Context, String> {
     let mut ctx = Context::new();
+    let mut counts = FolderBudget::with(*budget);
+    let over = |e: LimitError| e.message;
     let mut stack = vec![(root.to_path_buf(), String::new())];
     while let Some((dir, rel)) = stack.pop() {
         let entries =
             std::fs::read_dir(&dir).map_err(|e| format!("{}: {}", dir.display(), os_reason(&e)))?;
-        let mut items: Vec<_> = entries.filter_map(Result::ok).collect();
+        // A folder with more entries than the budget has room for fails
+        // below; its listing is not held whole first.
+        let room = budget.max_files.saturating_sub(counts.entries);
+        let mut items: Vec<_> = entries
+            .filter_map(Result::ok)
+            .take(room.saturating_add(1))
+            .collect();
         items.sort_by_key(|e| e.file_name());
         for entry in items {
             let name = entry.file_name().to_string_lossy().into_owned();
@@ -94,6 +112,7 @@ fn read_dir_context(root: &Path) -> Result<Context, String> {
             } else {
                 format!("{rel}/{name}")
             };
+            counts.entry(&rel_path).map_err(over)?;
             let meta = std::fs::symlink_metadata(&path)
                 .map_err(|e| format!("{}: {}", path.display(), os_reason(&e)))?;
             let ft = meta.file_type();
@@ -107,8 +126,19 @@ fn read_dir_context(root: &Path) -> Result<Context, String> {
                     .map_err(|e| e.to_string())?;
                 stack.push((path, rel_path));
             } else if ft.is_file() {
-                let bytes = std::fs::read(&path)
+                let left = counts.bytes_left();
+                if meta.len() > left {
+                    counts.content(&rel_path, meta.len()).map_err(over)?;
+                }
+                // At most one byte past the budget, should the file grow
+                // while it is read.
+                let mut bytes = Vec::new();
+                std::fs::File::open(&path)
+                    .and_then(|f| f.take(left.saturating_add(1)).read_to_end(&mut bytes))
                     .map_err(|e| format!("{}: {}", path.display(), os_reason(&e)))?;
+                counts
+                    .content(&rel_path, bytes.len() as u64)
+                    .map_err(over)?;
                 ctx.insert_file(&rel_path, bytes, mode_of(&meta))
                     .map_err(|e| e.to_string())?;
             }
@@ -194,4 +224,137 @@ pub fn run(args: DockerArgs) -> ExitCode {
         return ExitCode::from(2);
     }
     ExitCode::from(u8::try_from(out.exit_code.clamp(0, 255)).unwrap_or(1))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use layerlab_engine::context::ContextEntry;
+
+    /// A fresh folder under the system's temporary directory.
+    fn temp_dir(name: &str) -> PathBuf {
+        let dir =
+            std::env::temp_dir().join(format!("layerlab-cli-folder-{}-{name}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        dir
+    }
+
+    fn write(dir: &Path, rel: &str, bytes: &[u8]) {
+        let p = dir.join(rel);
+        if let Some(parent) = p.parent() {
+            std::fs::create_dir_all(parent).expect("mkdir");
+        }
+        std::fs::write(p, bytes).expect("write");
+    }
+
+    fn small(max_files: usize, max_bytes: u64, max_path_depth: usize) -> Budget {
+        Budget {
+            max_files,
+            max_bytes,
+            max_path_depth,
+            ..Budget::DEFAULT
+        }
+    }
+
+    #[test]
+    fn the_file_count_limit_names_the_path_and_counts_directories() {
+        let dir = temp_dir("count");
+        for i in 0..4 {
+            write(&dir, &format!("d/f{i}"), b"x");
+        }
+        // d and its 4 files: 5 entries.
+        let ok = read_dir_context_with(&dir, &small(5, 100, 8));
+        assert_eq!(ok.map(|c| c.len()), Ok(5));
+        let e = read_dir_context_with(&dir, &small(4, 100, 8)).err();
+        assert_eq!(
+            e.as_deref(),
+            Some(
+                "the build context has more than 4 files and directories (at \"d/f3\"); \
+                 the playground loads at most 4"
+            )
+        );
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn the_byte_limit_refuses_a_big_file_unread() {
+        let dir = temp_dir("bytes");
+        write(&dir, "a.txt", b"12345");
+        write(&dir, "b.txt", b"123456");
+        assert!(read_dir_context_with(&dir, &small(10, 11, 8)).is_ok_and(|c| c.size() == 11));
+        let e = read_dir_context_with(&dir, &small(10, 10, 8)).err();
+        assert_eq!(
+            e.as_deref(),
+            Some(
+                "the build context holds more than 10 bytes (at \"b.txt\", 6 bytes); \
+                 the playground loads at most 10"
+            )
+        );
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn the_depth_limit_names_the_path() {
+        let dir = temp_dir("depth");
+        write(&dir, "a/b/c/d.txt", b"d");
+        assert!(read_dir_context_with(&dir, &small(10, 10, 4)).is_ok());
+        let e = read_dir_context_with(&dir, &small(10, 10, 3)).err();
+        assert_eq!(
+            e.as_deref(),
+            Some("path \"a/b/c/d.txt\"... is 4 directories deep; at most 3 are allowed")
+        );
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn symlinks_are_kept_as_links_and_never_followed() {
+        use std::os::unix::fs::symlink;
+        let dir = temp_dir("links");
+        write(&dir, "a.txt", b"a");
+        write(&dir, "sub/s.txt", b"s");
+        let links = [
+            ("loop", "loop"),
+            ("x", "y"),
+            ("y", "x"),
+            ("self", "."),
+            ("up", ".."),
+            ("out", "/etc"),
+            ("sub/back", "../sub"),
+        ];
+        for (name, target) in links {
+            symlink(target, dir.join(name)).expect("symlink");
+        }
+        // A tight budget: following `self`, `up` or `sub/back` even once
+        // would go past it.
+        let ctx = read_dir_context_with(&dir, &small(11, 2, 3));
+        let ctx = ctx.unwrap_or_default();
+        for (name, target) in links {
+            assert_eq!(
+                ctx.get(name),
+                Some(&ContextEntry::Symlink {
+                    target: target.to_string()
+                }),
+                "{name}"
+            );
+        }
+        let paths: Vec<&String> = ctx.iter().map(|(p, _)| p).collect();
+        assert_eq!(
+            paths,
+            [
+                "a.txt",
+                "loop",
+                "out",
+                "self",
+                "sub",
+                "sub/back",
+                "sub/s.txt",
+                "up",
+                "x",
+                "y"
+            ]
+        );
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 }

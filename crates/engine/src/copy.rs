@@ -16,14 +16,15 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
-use std::io::Read;
 
 use serde::{Deserialize, Serialize};
 
+use crate::context::{read_archive, ArchiveErrorKind, ArchiveItem};
 use crate::digest::sha256_hex;
 use crate::dockerignore::DockerIgnore;
 use crate::filesystem::{Fs, Node, NodeKind};
 use crate::glob::{has_wildcards, GoPattern};
+use crate::limits::Budget;
 use crate::paths;
 
 /// A COPY or ADD that cannot be done.
@@ -486,7 +487,11 @@ pub fn copy(
                 continue;
             }
             if opts.unpack {
-                if let Some(entries) = untar(node.content()) {
+                // A file that is not an archive is copied as it is; an
+                // archive that is broken or over a limit fails the step.
+                let unpacked = untar(node.content())
+                    .map_err(|e| cerr(format!("failed to unpack {m}: {}", e.message)))?;
+                if let Some(entries) = unpacked {
                     ensure_dir(to, &dest_clean, opts)?;
                     for (rel, n) in entries {
                         let target = paths::join(&[&dest_clean, &rel]);
@@ -549,56 +554,72 @@ pub fn copy_selection_with_parents(
     Ok(n)
 }
 
-/// The entries of a tar or tar.gz archive, or `None` when `data` is not
-/// one (then ADD copies the file as it is).
-pub fn untar(data: &[u8]) -> Option<Vec<(String, Node)>> {
-    let raw;
-    let bytes: &[u8] = if data.starts_with(&[0x1f, 0x8b]) {
-        let mut out = Vec::new();
-        flate2::read::GzDecoder::new(data)
-            .read_to_end(&mut out)
-            .ok()?;
-        raw = out;
-        &raw
-    } else {
-        data
-    };
-    if bytes.len() < 512 || &bytes[257..262] != b"ustar" {
-        return None;
-    }
-    let mut out = Vec::new();
-    let mut archive = tar::Archive::new(bytes);
-    for entry in archive.entries().ok()? {
-        let mut entry = entry.ok()?;
-        let name = entry.path().ok()?.to_string_lossy().into_owned();
-        let rel = paths::relative(&name);
+/// The entries of a tar or tar.gz archive for ADD to extract, within
+/// [`Budget::DEFAULT`]; `Ok(None)` when `data` is not one (then ADD
+/// copies the file as it is). See [`untar_with`].
+pub fn untar(data: &[u8]) -> Result<Option<Vec<(String, Node)>>, CopyError> {
+    untar_with(data, &Budget::DEFAULT)
+}
+
+/// The entries of a tar or tar.gz archive for ADD to extract, within
+/// `budget`, names relative (`..` stops at the destination, as it does at
+/// a chroot's root).
+///
+/// What counts as an archive is BuildKit's `isArchivePath`: the file
+/// decompresses (gzip here; bzip2, xz and zstd are not modelled) and its
+/// first tar header reads. Anything else, an empty archive included, is
+/// `Ok(None)` and copied as it is. A recognised archive that is broken
+/// after its first header (an entry cut short, a bad header, a gzip
+/// stream that stops) is an error, as BuildKit's extraction fails on it;
+/// so is one over a limit of `budget` (entries, path shape and depth,
+/// content bytes, files, decompressed bytes): the same limits and the
+/// same reader as context import ([`crate::context::read_archive`]).
+/// A hard link becomes a copy of the file it names, which must come
+/// before it in the archive.
+pub fn untar_with(data: &[u8], budget: &Budget) -> Result<Option<Vec<(String, Node)>>, CopyError> {
+    let mut out: Vec<(String, Node)> = Vec::new();
+    let mut files: BTreeMap<String, usize> = BTreeMap::new();
+    let read = read_archive(data, budget, &mut |e| {
+        let rel = paths::relative(&e.name);
         if rel.is_empty() {
-            continue;
+            return Ok(());
         }
-        let mode = entry.header().mode().unwrap_or(0o644) & 0o7777;
-        let uid = entry.header().uid().unwrap_or(0) as u32;
-        let gid = entry.header().gid().unwrap_or(0) as u32;
-        let kind = entry.header().entry_type();
-        let node = if kind.is_dir() {
-            Node::dir(mode)
-        } else if kind.is_symlink() {
-            let t = entry
-                .link_name()
-                .ok()
-                .flatten()
-                .map(|t| t.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            Node::symlink(&t)
-        } else if kind.is_file() {
-            let mut c = Vec::new();
-            entry.read_to_end(&mut c).ok()?;
-            Node::file(c, mode)
-        } else {
-            continue;
+        let node = match e.item {
+            ArchiveItem::Dir => Node::dir(e.mode),
+            ArchiveItem::Symlink(target) => Node::symlink(&target),
+            ArchiveItem::File(content) => Node::file(content, e.mode),
+            ArchiveItem::HardLink(target) => {
+                let target = paths::relative(&target);
+                match files.get(&target).and_then(|&i| out.get(i)) {
+                    Some((_, n)) => {
+                        let mut n = n.clone();
+                        n.mode = e.mode;
+                        n
+                    }
+                    None => {
+                        return Err(format!(
+                            "archive entry {:?} is a hard link to {target:?}, which is not a file before it",
+                            e.name
+                        ))
+                    }
+                }
+            }
+            ArchiveItem::Other => return Ok(()),
         };
-        out.push((rel, node.owned(uid, gid)));
+        if node.is_dir() {
+            files.remove(&rel);
+        } else {
+            files.insert(rel.clone(), out.len());
+        }
+        out.push((rel, node.owned(e.uid, e.gid)));
+        Ok(())
+    });
+    match read {
+        Ok(0) => Ok(None),
+        Ok(_) => Ok(Some(out)),
+        Err(e) if e.kind == ArchiveErrorKind::NotAnArchive => Ok(None),
+        Err(e) => Err(cerr(e.message)),
     }
-    Some(out)
 }
 
 #[cfg(test)]

@@ -8,9 +8,12 @@
 //! is LayerLab's own budget for a playground that rebuilds on every
 //! keystroke inside a browser tab; each says so.
 //!
-//! Everything here is pure: constants, check functions and a running
-//! [`ArchiveBudget`] for archive import. The callers (parser front ends,
-//! context import, COPY source resolution) decide where to call them.
+//! Everything here is pure: constants, check functions, a [`Budget`]
+//! (the maxima one load is held to: the constants by default, smaller
+//! ones in tests) and the running budgets [`ArchiveBudget`] (a context
+//! archive, an archive ADD extracts) and [`FolderBudget`] (a folder read
+//! into a context). The callers (parser front ends, context import, ADD,
+//! the CLI's folder reader) decide where to call them.
 
 use std::fmt;
 
@@ -44,9 +47,12 @@ pub const MAX_CONTEXT_BYTES: u64 = 256 << 20;
 /// budget.
 pub const MAX_CONTEXT_FILES: usize = 100_000;
 
-/// Most entries in a context archive, bookkeeping entries (PAX headers, GNU
-/// long names) included. LayerLab's budget: twice [`MAX_CONTEXT_FILES`],
-/// so that every file can carry a PAX header.
+/// Most entries in a context archive (or one ADD extracts), as the tar
+/// reader yields them: a GNU long name or a PAX header travels with the
+/// entry after it (the reader refuses two of a kind for one entry), PAX
+/// global headers, devices and FIFOs count. LayerLab's budget: twice
+/// [`MAX_CONTEXT_FILES`], so that entries the tree does not keep cannot
+/// hide a huge archive.
 pub const MAX_TAR_ENTRIES: usize = 2 * MAX_CONTEXT_FILES;
 
 /// Most bytes a `.tar.gz` context may decompress to (against gzip bombs:
@@ -75,6 +81,44 @@ pub const MAX_SYMLINK_HOPS: usize = 40;
 /// `continuity/fs.RootPath`, which gives up after 255 links ("too many
 /// links").
 pub const MAX_SYMLINK_HOPS_SCOPED: usize = 255;
+
+/// The maxima one load of untrusted input is held to: a context archive,
+/// an archive ADD extracts, a folder read into a context.
+/// [`Budget::DEFAULT`] holds this module's constants; tests pass smaller
+/// ones instead of building giant fixtures. Path length and name length
+/// are the kernel's and stay fixed ([`MAX_PATH_BYTES`], [`MAX_NAME_BYTES`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Budget {
+    /// Most archive entries ([`MAX_TAR_ENTRIES`]).
+    pub max_entries: usize,
+    /// Most files, directories and links the loaded tree holds, parent
+    /// directories an archive only implies included ([`MAX_CONTEXT_FILES`]).
+    pub max_files: usize,
+    /// Most bytes of content ([`MAX_CONTEXT_BYTES`]).
+    pub max_bytes: u64,
+    /// Most bytes a compressed archive decompresses to
+    /// ([`MAX_DECOMPRESSED_BYTES`]).
+    pub max_decompressed_bytes: u64,
+    /// Most components in one path ([`MAX_PATH_DEPTH`]).
+    pub max_path_depth: usize,
+}
+
+impl Budget {
+    /// The module's constants.
+    pub const DEFAULT: Budget = Budget {
+        max_entries: MAX_TAR_ENTRIES,
+        max_files: MAX_CONTEXT_FILES,
+        max_bytes: MAX_CONTEXT_BYTES,
+        max_decompressed_bytes: MAX_DECOMPRESSED_BYTES,
+        max_path_depth: MAX_PATH_DEPTH,
+    };
+}
+
+impl Default for Budget {
+    fn default() -> Budget {
+        Budget::DEFAULT
+    }
+}
 
 /// Which limit an input broke.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -252,6 +296,12 @@ pub fn check_context(files: usize, bytes: u64) -> Result<(), LimitError> {
 /// parts ignored) within [`MAX_PATH_BYTES`], [`MAX_NAME_BYTES`] per
 /// component and [`MAX_PATH_DEPTH`] components.
 pub fn check_path(path: &str) -> Result<(), LimitError> {
+    check_path_with(path, MAX_PATH_DEPTH)
+}
+
+/// [`check_path`] with at most `max_depth` components
+/// ([`Budget::max_path_depth`]).
+pub fn check_path_with(path: &str, max_depth: usize) -> Result<(), LimitError> {
     over(
         Limit::PathBytes,
         MAX_PATH_BYTES as u64,
@@ -280,17 +330,12 @@ pub fn check_path(path: &str) -> Result<(), LimitError> {
         )?;
         depth += 1;
     }
-    over(
-        Limit::PathDepth,
-        MAX_PATH_DEPTH as u64,
-        depth as u64,
-        || {
-            format!(
-                "path {:?}... is {depth} directories deep; at most {MAX_PATH_DEPTH} are allowed",
-                prefix(path)
-            )
-        },
-    )
+    over(Limit::PathDepth, max_depth as u64, depth as u64, || {
+        format!(
+            "path {:?}... is {depth} directories deep; at most {max_depth} are allowed",
+            prefix(path)
+        )
+    })
 }
 
 /// The first 40 bytes of `path` (on a character boundary), for messages.
@@ -311,60 +356,149 @@ pub fn check_symlink_hops(path: &str, hops: usize, max: usize) -> Result<(), Lim
     })
 }
 
-/// A running budget for one archive import: call [`ArchiveBudget::entry`]
-/// for every tar entry before acting on it and
-/// [`ArchiveBudget::decompressed`] as decompressed bytes arrive (or once,
-/// on the total read through a reader capped at
-/// `MAX_DECOMPRESSED_BYTES + 1`).
+/// A running budget for one archive (a context import, or an archive ADD
+/// extracts): call [`ArchiveBudget::entry`] for every tar entry before
+/// acting on it, [`ArchiveBudget::files`] with the size of the tree it
+/// builds, and [`ArchiveBudget::decompressed`] as decompressed bytes
+/// arrive.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ArchiveBudget {
-    /// Entries seen, bookkeeping entries included.
+    /// The maxima.
+    pub budget: Budget,
+    /// Entries seen.
     pub entries: usize,
-    /// Regular-file content bytes seen.
+    /// Content bytes the entries declare.
     pub content_bytes: u64,
     /// Decompressed bytes seen.
     pub decompressed_bytes: u64,
 }
 
 impl ArchiveBudget {
-    /// An empty budget.
+    /// An empty budget with the module's constants.
     pub fn new() -> ArchiveBudget {
         ArchiveBudget::default()
     }
 
+    /// An empty budget with other maxima.
+    pub fn with(budget: Budget) -> ArchiveBudget {
+        ArchiveBudget {
+            budget,
+            ..ArchiveBudget::default()
+        }
+    }
+
     /// One more entry named `path` carrying `size` content bytes: checks
-    /// the entry count, the path and the context byte budget.
+    /// the entry count, the path and the content byte budget.
     pub fn entry(&mut self, path: &str, size: u64) -> Result<(), LimitError> {
+        let b = self.budget;
         self.entries += 1;
         over(
             Limit::TarEntries,
-            MAX_TAR_ENTRIES as u64,
+            b.max_entries as u64,
             self.entries as u64,
-            || format!("the archive has more than {MAX_TAR_ENTRIES} entries"),
+            || format!("the archive has more than {} entries", b.max_entries),
         )?;
-        check_path(path)?;
+        check_path_with(path, b.max_path_depth)?;
         self.content_bytes = self.content_bytes.saturating_add(size);
-        over(
-            Limit::ContextBytes,
-            MAX_CONTEXT_BYTES,
-            self.content_bytes,
-            || format!("the archive's files hold more than {MAX_CONTEXT_BYTES} bytes"),
-        )
+        over(Limit::ContextBytes, b.max_bytes, self.content_bytes, || {
+            format!(
+                "the archive's files hold more than {} bytes (at {:?}, {size} bytes)",
+                b.max_bytes, path
+            )
+        })
+    }
+
+    /// The tree the archive unpacks to holds `count` files, directories
+    /// and links (parents it only implies included) after the entry named
+    /// `path`.
+    pub fn files(&self, path: &str, count: usize) -> Result<(), LimitError> {
+        let max = self.budget.max_files;
+        over(Limit::ContextFiles, max as u64, count as u64, || {
+            format!(
+                "the archive unpacks to more than {max} files and directories (at {:?})",
+                path
+            )
+        })
     }
 
     /// `n` more decompressed bytes.
     pub fn decompressed(&mut self, n: u64) -> Result<(), LimitError> {
+        let max = self.budget.max_decompressed_bytes;
         self.decompressed_bytes = self.decompressed_bytes.saturating_add(n);
         over(
             Limit::DecompressedBytes,
-            MAX_DECOMPRESSED_BYTES,
+            max,
             self.decompressed_bytes,
+            || format!("the archive decompresses to more than {max} bytes (a gzip bomb?)"),
+        )
+    }
+}
+
+/// A running budget for a folder read into a build context (`layerlab
+/// docker build DIR`): call [`FolderBudget::entry`] for every file,
+/// directory and link, and [`FolderBudget::content`] for a file's bytes
+/// (with the size its metadata gives before reading it, so that a huge
+/// file is refused unread, and with what was read after).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FolderBudget {
+    /// The maxima.
+    pub budget: Budget,
+    /// Entries seen.
+    pub entries: usize,
+    /// Content bytes seen.
+    pub bytes: u64,
+}
+
+impl FolderBudget {
+    /// An empty budget with the module's constants.
+    pub fn new() -> FolderBudget {
+        FolderBudget::default()
+    }
+
+    /// An empty budget with other maxima.
+    pub fn with(budget: Budget) -> FolderBudget {
+        FolderBudget {
+            budget,
+            ..FolderBudget::default()
+        }
+    }
+
+    /// One more entry at `path` (relative to the context root): checks
+    /// the entry count and the path.
+    pub fn entry(&mut self, path: &str) -> Result<(), LimitError> {
+        let b = self.budget;
+        self.entries += 1;
+        over(
+            Limit::ContextFiles,
+            b.max_files as u64,
+            self.entries as u64,
             || {
                 format!(
-                "the archive decompresses to more than {MAX_DECOMPRESSED_BYTES} bytes (a gzip bomb?)"
-            )
+                    "the build context has more than {} files and directories (at {:?}); \
+                     the playground loads at most {}",
+                    b.max_files, path, b.max_files
+                )
             },
-        )
+        )?;
+        check_path_with(path, b.max_path_depth)
+    }
+
+    /// `size` more content bytes, from the file at `path`.
+    pub fn content(&mut self, path: &str, size: u64) -> Result<(), LimitError> {
+        let max = self.budget.max_bytes;
+        self.bytes = self.bytes.saturating_add(size);
+        over(Limit::ContextBytes, max, self.bytes, || {
+            format!(
+                "the build context holds more than {max} bytes (at {:?}, {size} bytes); \
+                 the playground loads at most {max}",
+                path
+            )
+        })
+    }
+
+    /// How many more content bytes fit.
+    pub fn bytes_left(&self) -> u64 {
+        self.budget.max_bytes.saturating_sub(self.bytes)
     }
 }
 
@@ -389,5 +523,39 @@ mod tests {
         assert!(b.entry("a", 10).is_ok());
         assert!(b.decompressed(MAX_DECOMPRESSED_BYTES).is_ok());
         assert!(b.decompressed(1).is_err());
+    }
+
+    #[test]
+    fn folder_budget_counts_entries_and_bytes() {
+        let mut b = FolderBudget::with(Budget {
+            max_files: 2,
+            max_bytes: 10,
+            max_path_depth: 2,
+            ..Budget::DEFAULT
+        });
+        assert!(b.entry("a").is_ok() && b.entry("a/b").is_ok());
+        assert_eq!(
+            b.entry("c").err().map(|e| e.limit),
+            Some(Limit::ContextFiles)
+        );
+        let mut b = FolderBudget::with(Budget {
+            max_bytes: 10,
+            max_path_depth: 2,
+            ..Budget::DEFAULT
+        });
+        assert_eq!(
+            b.entry("a/b/c").err().map(|e| e.limit),
+            Some(Limit::PathDepth)
+        );
+        assert!(b.content("f", 10).is_ok());
+        assert_eq!(b.bytes_left(), 0);
+        assert_eq!(
+            b.content("g", 1).map_err(|e| e.message),
+            Err(
+                "the build context holds more than 10 bytes (at \"g\", 1 bytes); \
+                 the playground loads at most 10"
+                    .to_string()
+            )
+        );
     }
 }
