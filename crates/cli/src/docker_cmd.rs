@@ -15,6 +15,7 @@ use std::process::ExitCode;
 use clap::Args;
 use layerlab_engine::context::Context;
 use layerlab_engine::docker::{execute, Host};
+use layerlab_engine::dockerignore::DockerIgnore;
 use layerlab_engine::limits::{Budget, FolderBudget, LimitError};
 use layerlab_engine::state::State;
 
@@ -77,18 +78,67 @@ fn mode_of(meta: &std::fs::Metadata) -> u32 {
     }
 }
 
-/// Reads a folder into a context: files with their permission bits,
-/// directories, symbolic links as links, within [`Budget::DEFAULT`].
-fn read_dir_context(root: &Path) -> Result<Context, String> {
-    read_dir_context_with(root, &Budget::DEFAULT)
+/// What the docker CLI leaves out of a folder before sending it: the paths
+/// `<dockerfile>.dockerignore` (else `.dockerignore`) excludes, except the
+/// Dockerfile and the ignore files themselves, which are always sent.
+struct FolderFilter {
+    ignore: DockerIgnore,
+    keep: Vec<String>,
+}
+
+impl FolderFilter {
+    /// The filter for the folder `root` and the Dockerfile at `dockerfile`
+    /// inside it. A `.dockerignore` that does not parse filters nothing
+    /// here: the engine reports its error.
+    fn read(root: &Path, dockerfile: &str) -> FolderFilter {
+        let specific = format!("{dockerfile}.dockerignore");
+        let text = std::fs::read(root.join(&specific))
+            .or_else(|_| std::fs::read(root.join(".dockerignore")))
+            .ok();
+        let ignore = text
+            .and_then(|t| DockerIgnore::parse(&String::from_utf8_lossy(&t)).ok())
+            .unwrap_or_default();
+        FolderFilter {
+            ignore,
+            keep: vec![dockerfile.to_string(), specific, ".dockerignore".into()],
+        }
+    }
+
+    /// Whether the entry at `rel` is left out (and, for a directory, not
+    /// walked: unless an exception could bring something back inside it
+    /// or a kept file lies below it).
+    fn skips(&self, rel: &str, is_dir: bool) -> bool {
+        if self.ignore.is_empty() || !self.ignore.is_excluded(rel) {
+            return false;
+        }
+        if is_dir {
+            let below = format!("{rel}/");
+            !self.ignore.has_exceptions() && !self.keep.iter().any(|k| k.starts_with(&below))
+        } else {
+            !self.keep.iter().any(|k| k == rel)
+        }
+    }
+}
+
+/// Reads a folder into a context as `docker build DIR` sends it: files
+/// with their permission bits, directories, symbolic links as links,
+/// without what `.dockerignore` excludes, within [`Budget::DEFAULT`].
+fn read_dir_context(root: &Path, dockerfile: &str) -> Result<Context, String> {
+    let filter = FolderFilter::read(root, dockerfile);
+    read_dir_context_with(root, &Budget::DEFAULT, Some(&filter))
 }
 
 /// [`read_dir_context`] within `budget`: at most `max_files` entries and
-/// `max_bytes` bytes of content, paths at most `max_path_depth` deep.
+/// `max_bytes` bytes of content, paths at most `max_path_depth` deep;
+/// what `filter` skips is neither read nor counted.
 /// A symbolic link is read, never followed (Docker sends the link), so a
 /// link loop or a link to outside the folder is just an entry. A file's
 /// size is checked before it is read, so a huge file is refused unread.
-fn read_dir_context_with(root: &Path, budget: &Budget) -> Result<Context, String> {
+fn read_dir_context_with(
+    root: &Path,
+    budget: &Budget,
+    filter: Option<&FolderFilter>,
+) -> Result<Context, String> {
     let mut ctx = Context::new();
     let mut counts = FolderBudget::with(*budget);
     let over = |e: LimitError| e.message;
@@ -112,10 +162,13 @@ fn read_dir_context_with(root: &Path, budget: &Budget) -> Result<Context, String
             } else {
                 format!("{rel}/{name}")
             };
-            counts.entry(&rel_path).map_err(over)?;
             let meta = std::fs::symlink_metadata(&path)
                 .map_err(|e| format!("{}: {}", path.display(), os_reason(&e)))?;
             let ft = meta.file_type();
+            if filter.is_some_and(|f| f.skips(&rel_path, ft.is_dir())) {
+                continue;
+            }
+            counts.entry(&rel_path).map_err(over)?;
             if ft.is_symlink() {
                 let target = std::fs::read_link(&path)
                     .map_err(|e| format!("{}: {}", path.display(), os_reason(&e)))?;
@@ -155,7 +208,7 @@ impl Host for RealHost {
         std::fs::read(path).map_err(|e| os_reason(&e))
     }
 
-    fn load_context(&mut self, path: &str) -> Result<Context, String> {
+    fn load_context(&mut self, path: &str, dockerfile: &str) -> Result<Context, String> {
         if path == "-" {
             let bytes = self.stdin()?;
             return Context::from_archive(&bytes).map_err(|e| e.to_string());
@@ -168,7 +221,7 @@ impl Host for RealHost {
         let p = Path::new(path);
         let meta = std::fs::metadata(p).map_err(|_| format!("path {path:?} not found"))?;
         if meta.is_dir() {
-            return read_dir_context(p);
+            return read_dir_context(p, dockerfile);
         }
         let bytes = std::fs::read(p).map_err(|e| format!("{path}: {}", os_reason(&e)))?;
         Context::from_archive(&bytes).map_err(|e| format!("{path}: {e}"))
@@ -258,15 +311,76 @@ mod tests {
     }
 
     #[test]
+    fn dockerignored_paths_are_neither_read_nor_counted() {
+        let dir = temp_dir("ignored");
+        write(&dir, "Dockerfile", b"FROM scratch\n");
+        write(&dir, ".dockerignore", b"node_modules\nDockerfile\n*.log\n");
+        for i in 0..50 {
+            write(&dir, &format!("node_modules/m{i}/index.js"), b"x");
+        }
+        write(&dir, "app.js", b"y");
+        write(&dir, "debug.log", b"z");
+        let filter = FolderFilter::read(&dir, "Dockerfile");
+        // Dockerfile, .dockerignore and app.js: node_modules is not walked,
+        // so 3 entries fit a budget of 3; the ignored Dockerfile is sent.
+        let ctx = read_dir_context_with(&dir, &small(3, 100, 8), Some(&filter));
+        let ctx = ctx.expect("fits once ignored paths are skipped");
+        assert_eq!(ctx.len(), 3);
+        assert!(ctx.read("Dockerfile").is_some());
+        assert!(ctx.read("debug.log").is_none());
+        // Without the filter the same folder is over budget.
+        assert!(read_dir_context_with(&dir, &small(3, 100, 8), None).is_err());
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn an_exception_keeps_an_ignored_directory_walked() {
+        let dir = temp_dir("exception");
+        write(&dir, "Dockerfile", b"FROM scratch\n");
+        write(&dir, "docs/a.md", b"a");
+        write(&dir, "docs/keep.md", b"k");
+        write(&dir, "build/Dockerfile", b"FROM scratch\n");
+        write(&dir, "build/other", b"o");
+        write(&dir, ".dockerignore", b"docs\n!docs/keep.md\nbuild\n");
+        let filter = FolderFilter::read(&dir, "Dockerfile");
+        let ctx = read_dir_context_with(&dir, &small(100, 100, 8), Some(&filter)).expect("ctx");
+        assert!(ctx.read("docs/keep.md").is_some());
+        assert!(ctx.read("docs/a.md").is_none());
+        assert!(ctx.read("build/other").is_none());
+        // `-f build/Dockerfile`: the Dockerfile under an ignored folder is
+        // still sent.
+        let filter = FolderFilter::read(&dir, "build/Dockerfile");
+        let ctx = read_dir_context_with(&dir, &small(100, 100, 8), Some(&filter)).expect("ctx");
+        assert!(ctx.read("build/Dockerfile").is_some());
+        assert!(ctx.read("build/other").is_none());
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn a_dockerfile_specific_ignore_file_wins() {
+        let dir = temp_dir("specific");
+        write(&dir, "Dockerfile", b"FROM scratch\n");
+        write(&dir, ".dockerignore", b"a.txt\n");
+        write(&dir, "Dockerfile.dockerignore", b"b.txt\n");
+        write(&dir, "a.txt", b"a");
+        write(&dir, "b.txt", b"b");
+        let filter = FolderFilter::read(&dir, "Dockerfile");
+        let ctx = read_dir_context_with(&dir, &small(100, 100, 8), Some(&filter)).expect("ctx");
+        assert!(ctx.read("a.txt").is_some());
+        assert!(ctx.read("b.txt").is_none());
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
     fn the_file_count_limit_names_the_path_and_counts_directories() {
         let dir = temp_dir("count");
         for i in 0..4 {
             write(&dir, &format!("d/f{i}"), b"x");
         }
         // d and its 4 files: 5 entries.
-        let ok = read_dir_context_with(&dir, &small(5, 100, 8));
+        let ok = read_dir_context_with(&dir, &small(5, 100, 8), None);
         assert_eq!(ok.map(|c| c.len()), Ok(5));
-        let e = read_dir_context_with(&dir, &small(4, 100, 8)).err();
+        let e = read_dir_context_with(&dir, &small(4, 100, 8), None).err();
         assert_eq!(
             e.as_deref(),
             Some(
@@ -282,8 +396,8 @@ mod tests {
         let dir = temp_dir("bytes");
         write(&dir, "a.txt", b"12345");
         write(&dir, "b.txt", b"123456");
-        assert!(read_dir_context_with(&dir, &small(10, 11, 8)).is_ok_and(|c| c.size() == 11));
-        let e = read_dir_context_with(&dir, &small(10, 10, 8)).err();
+        assert!(read_dir_context_with(&dir, &small(10, 11, 8), None).is_ok_and(|c| c.size() == 11));
+        let e = read_dir_context_with(&dir, &small(10, 10, 8), None).err();
         assert_eq!(
             e.as_deref(),
             Some(
@@ -298,8 +412,8 @@ mod tests {
     fn the_depth_limit_names_the_path() {
         let dir = temp_dir("depth");
         write(&dir, "a/b/c/d.txt", b"d");
-        assert!(read_dir_context_with(&dir, &small(10, 10, 4)).is_ok());
-        let e = read_dir_context_with(&dir, &small(10, 10, 3)).err();
+        assert!(read_dir_context_with(&dir, &small(10, 10, 4), None).is_ok());
+        let e = read_dir_context_with(&dir, &small(10, 10, 3), None).err();
         assert_eq!(
             e.as_deref(),
             Some("path \"a/b/c/d.txt\"... is 4 directories deep; at most 3 are allowed")
@@ -328,7 +442,7 @@ mod tests {
         }
         // A tight budget: following `self`, `up` or `sub/back` even once
         // would go past it.
-        let ctx = read_dir_context_with(&dir, &small(11, 2, 3));
+        let ctx = read_dir_context_with(&dir, &small(11, 2, 3), None);
         let ctx = ctx.unwrap_or_default();
         for (name, target) in links {
             assert_eq!(

@@ -29,8 +29,12 @@ pub trait Host {
     fn read_file(&mut self, path: &str) -> Result<Vec<u8>, String>;
     /// Loads the build context at `path` as `docker build PATH` would
     /// send it: a folder, a `.tar` / `.tar.gz` archive, or `-` (a tar on
-    /// standard input). `.dockerignore` is applied by the engine.
-    fn load_context(&mut self, path: &str) -> Result<Context, String>;
+    /// standard input). `dockerfile` is the Dockerfile's path inside the
+    /// context: like the docker CLI, a host reading a folder may leave out
+    /// what `<dockerfile>.dockerignore` (else `.dockerignore`) excludes,
+    /// keeping the Dockerfile and the ignore files themselves. The engine
+    /// applies `.dockerignore` again either way.
+    fn load_context(&mut self, path: &str, dockerfile: &str) -> Result<Context, String>;
     /// The CLI's environment variables (`-e NAME`, `--build-arg NAME`).
     fn env(&self) -> BTreeMap<String, String>;
     /// Whether standard input is a terminal (`docker run -it` needs one).
@@ -63,7 +67,7 @@ impl Host for MemoryHost {
             .ok_or_else(|| "no such file or directory".to_string())
     }
 
-    fn load_context(&mut self, path: &str) -> Result<Context, String> {
+    fn load_context(&mut self, path: &str, _dockerfile: &str) -> Result<Context, String> {
         if path == "-" {
             let bytes = self.stdin.take().unwrap_or_default();
             return Context::from_archive(&bytes).map_err(|e| e.to_string());
@@ -556,7 +560,7 @@ fn cmd_build(ctx: &mut Ctx<'_>, args: &[String]) -> Res {
     }
     let context = ctx
         .host
-        .load_context(&cmd.context)
+        .load_context(&cmd.context, &cmd.dockerfile_path())
         .map_err(|e| CliError::new(format!("ERROR: unable to prepare context: {e}")))?;
     let dockerfile: Option<String> = match &cmd.file {
         Some(f) if f == "-" => {
