@@ -1,9 +1,16 @@
 // The release build stays within its size budgets: 150 KB of gzipped
 // JavaScript (the code editor included), and for the wasm a regression
-// guard. The product target for the wasm is 400 KB gzipped; today's build is
-// about 670 KB (the engine alone is about 494 KB), so the guard is set just
-// above today's size to stop it growing while the engine is slimmed down
-// (feature-gating CLI-only code out of the wasm). Lower it as that lands.
+// guard. The product target for the wasm is 400 KB gzipped; the guard sits
+// a little above the size the build had when it was set (745 KB, with the
+// exercises, the stage graph and IndexedDB storage in), to stop it
+// growing unnoticed; lower it whenever the wasm shrinks.
+//
+// What is big: `scripts/wasm-size.sh --top 40` (per crate and per module).
+// The linker already drops whatever the page cannot reach, so cargo features
+// that leave CLI-only code out of the wasm do not make it smaller: the
+// terminal runs the whole simulated docker CLI. What does: less generic code
+// (each sort, BTreeMap or Vec of a new type is another copy), smaller tables,
+// less engine and view code.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -13,7 +20,7 @@ import { gzipSync } from 'node:zlib';
 import { DIST, requireDist } from './support.mjs';
 
 const WASM_TARGET_GZIP_BYTES = 400 * 1024;
-const WASM_BUDGET_GZIP_BYTES = 720 * 1024;
+const WASM_BUDGET_GZIP_BYTES = 790 * 1024;
 const JS_BUDGET_GZIP_BYTES = 150 * 1024;
 
 async function gzipped(name) {
@@ -29,7 +36,7 @@ test('release wasm does not grow past its guard (target: 400 KB gzipped)', async
   assert.equal(wasm.length, 1, `exactly one .wasm in dist/ (found ${wasm.join(', ') || 'none'})`);
   const { raw, gzip } = await gzipped(wasm[0]);
   t.diagnostic(`${wasm[0]}: ${kb(raw)} raw, ${kb(gzip)} gzipped (guard ${kb(WASM_BUDGET_GZIP_BYTES)}, target ${kb(WASM_TARGET_GZIP_BYTES)}${gzip > WASM_TARGET_GZIP_BYTES ? ': over target' : ''})`);
-  assert.ok(gzip <= WASM_BUDGET_GZIP_BYTES, `gzipped wasm is ${gzip} bytes, over the ${WASM_BUDGET_GZIP_BYTES}-byte budget`);
+  assert.ok(gzip <= WASM_BUDGET_GZIP_BYTES, `gzipped wasm is ${gzip} bytes, over the ${WASM_BUDGET_GZIP_BYTES}-byte guard (scripts/wasm-size.sh --top 40 shows what is big)`);
 });
 
 test('JavaScript, the code editor included, is within 150 KB gzipped', async (t) => {

@@ -14,7 +14,7 @@ use layerlab_engine::catalog;
 use layerlab_engine::context::Context;
 use layerlab_engine::digest::sha256_hex;
 use layerlab_engine::docker::build::{render_plain, BuildCommand};
-use layerlab_engine::docker::{execute, MemoryHost};
+use layerlab_engine::docker::{execute, execute_with_build, MemoryHost};
 use layerlab_engine::image::ImageConfig;
 use layerlab_engine::image_store;
 use layerlab_engine::layer::{self, EntryKind};
@@ -22,6 +22,8 @@ use layerlab_engine::lint::{self, ImageLookup, LintOptions};
 use layerlab_engine::run::{
     parse_run_args, plan_run, ContainerInput, EnvOrigin, HostInput, PortStatus, RunCommand,
 };
+use layerlab_engine::stage_graph::{ChangeKind, DependencySource, LayerFileChange, StageReport};
+use layerlab_engine::state::LayerInfo;
 use layerlab_engine::state::State;
 use layerlab_engine::tools::human_size;
 use layerlab_syntax::LineIndex;
@@ -365,6 +367,9 @@ pub struct LayerVm {
     pub created_by: String,
     /// The base image it comes from, if not the build's own.
     pub base: Option<String>,
+    /// The stage that made it, when it is another stage's layer (inherited
+    /// through `FROM <stage>`).
+    pub stage: Option<String>,
 }
 
 /// A base image the build used.
@@ -418,6 +423,90 @@ pub struct BuildVm {
     pub image_size: u64,
     /// Base images used.
     pub base_images: Vec<BaseImageVm>,
+    /// The stage dependency graph, laid out in columns.
+    pub graph: StageGraphVm,
+    /// Every stage's layers and the files each own layer changes (the
+    /// Layers view's stage picker).
+    pub stage_layers: Vec<StageLayersVm>,
+}
+
+/// One box of the stage graph: a stage, or an image a `COPY --from` /
+/// mount names that is no stage.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GraphNodeVm {
+    /// The stage's name (`build`, `stage-1`), or the image as written.
+    pub name: String,
+    /// `FROM mcr.microsoft.com/dotnet/sdk:8.0`, or `image` for an image node.
+    pub base: String,
+    /// Line of its FROM (0 for an image node).
+    pub line: usize,
+    /// An image, not a stage.
+    pub image: bool,
+    /// The stage built (`--target`, else the last).
+    pub target: bool,
+    /// Why the target does not need it.
+    pub skipped: Option<String>,
+    /// The Build view's stage section its steps are in (a [`StageVm`]
+    /// name), when it has steps.
+    pub section: Option<String>,
+    /// Its steps in a few words (`8 steps · 6 run · 2 cached`).
+    pub status: String,
+    /// When it ran, modelled (`0.0s → 14.2s`), when it has steps.
+    pub span: Option<String>,
+    /// Column, left to right by dependency depth.
+    pub column: usize,
+    /// Row in its column.
+    pub row: usize,
+}
+
+/// One arrow of the stage graph: `to` depends on `from`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GraphEdgeVm {
+    /// Source node (index in [`StageGraphVm::nodes`]).
+    pub from: usize,
+    /// Dependent node.
+    pub to: usize,
+    /// `FROM`, `COPY --from`, `RUN --mount`, joined when several.
+    pub label: String,
+    /// CSS classes of the kinds (`from`, `copy-from`, `mount`).
+    pub kinds: Vec<&'static str>,
+    /// Line of the first instruction that makes it.
+    pub line: usize,
+    /// False when the dependent stage is not built.
+    pub active: bool,
+}
+
+/// The stage graph of a build.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct StageGraphVm {
+    /// Stages in Dockerfile order, then image nodes.
+    pub nodes: Vec<GraphNodeVm>,
+    /// Dependencies.
+    pub edges: Vec<GraphEdgeVm>,
+    /// Number of columns.
+    pub columns: usize,
+    /// Most nodes in one column.
+    pub rows: usize,
+}
+
+/// One stage's layers, for the Layers view's stage picker.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StageLayersVm {
+    /// The stage's name.
+    pub name: String,
+    /// `FROM ...` as its Dockerfile line names it.
+    pub base: String,
+    /// The stage built.
+    pub target: bool,
+    /// Whether the target needs it (a skipped stage has no layers).
+    pub needed: bool,
+    /// Its layers, bottom first.
+    pub layers: Vec<LayerVm>,
+    /// For each layer, the files it changes (its own layers; `None` for a
+    /// base image's).
+    pub files: Vec<Option<Vec<FileChangeVm>>>,
+    /// Total of its layers.
+    pub size: u64,
 }
 
 fn secs(s: f64) -> String {
@@ -549,26 +638,28 @@ pub fn build_vm(
             }
         })
         .collect();
+    let origins = layer_origins(&report.stages);
+    let target_stage = report
+        .stages
+        .iter()
+        .find(|s| s.needed && s.name == report.target)
+        .map(|s| s.name.clone());
     let (layers, image_size) = match &report.image {
         Some(img) => (
             img.layers
                 .iter()
-                .map(|l| LayerVm {
-                    digest: short_digest(&l.digest),
-                    size: l.size,
-                    size_text: human_size(l.size),
-                    created_by: l.created_by.clone(),
-                    base: l.base.as_ref().map(|b| {
-                        catalog::Reference::parse(b)
-                            .map(|r| r.familiar())
-                            .unwrap_or_else(|_| b.clone())
-                    }),
-                })
+                .map(|l| layer_vm(l, &origins, target_stage.as_deref()))
                 .collect(),
             img.size,
         ),
         None => (Vec::new(), 0),
     };
+    let stage_layers = report
+        .stages
+        .iter()
+        .map(|st| stage_layers_vm(st, report, &origins))
+        .collect();
+    let graph = stage_graph_vm(report, &stages);
     BuildVm {
         command,
         committed,
@@ -597,6 +688,203 @@ pub fn build_vm(
         layers,
         image_size,
         base_images,
+        graph,
+        stage_layers,
+    }
+}
+
+fn familiar(reference: &str) -> String {
+    catalog::Reference::parse(reference)
+        .map(|r| r.familiar())
+        .unwrap_or_else(|_| reference.to_owned())
+}
+
+/// The stage whose own layer each layer digest is (the first that made it).
+fn layer_origins(stages: &[StageReport]) -> BTreeMap<String, String> {
+    let mut out = BTreeMap::new();
+    for st in stages {
+        for l in st.layers.iter().skip(st.inherited_layers) {
+            if l.base.is_none() {
+                out.entry(l.digest.clone())
+                    .or_insert_with(|| st.name.clone());
+            }
+        }
+    }
+    out
+}
+
+fn layer_vm(l: &LayerInfo, origins: &BTreeMap<String, String>, stage: Option<&str>) -> LayerVm {
+    LayerVm {
+        digest: short_digest(&l.digest),
+        size: l.size,
+        size_text: human_size(l.size),
+        created_by: l.created_by.clone(),
+        base: l.base.as_deref().map(familiar),
+        stage: origins
+            .get(&l.digest)
+            .filter(|o| Some(o.as_str()) != stage)
+            .cloned(),
+    }
+}
+
+fn file_change_vm(c: &LayerFileChange) -> FileChangeVm {
+    FileChangeVm {
+        change: match c.change {
+            ChangeKind::Added => "added",
+            ChangeKind::Changed => "changed",
+            ChangeKind::Deleted => "deleted",
+        },
+        path: c.path.clone(),
+        size: human_size(c.size),
+    }
+}
+
+fn stage_layers_vm(
+    st: &StageReport,
+    report: &BuildReport,
+    origins: &BTreeMap<String, String>,
+) -> StageLayersVm {
+    StageLayersVm {
+        name: st.name.clone(),
+        base: format!("FROM {}", st.base),
+        target: st.needed && st.name == report.target,
+        needed: st.needed,
+        layers: st
+            .layers
+            .iter()
+            .map(|l| layer_vm(l, origins, Some(&st.name)))
+            .collect(),
+        files: st
+            .layers
+            .iter()
+            .map(|l| {
+                if l.base.is_some() {
+                    return None;
+                }
+                report
+                    .layer_files
+                    .get(&l.digest)
+                    .map(|files| files.iter().map(file_change_vm).collect())
+            })
+            .collect(),
+        size: st.layers.iter().map(|l| l.size).sum(),
+    }
+}
+
+/// The stage graph laid out: a node's column is one more than the deepest
+/// node it depends on; an image named by `--from` sits in column 0.
+fn stage_graph_vm(report: &BuildReport, sections: &[StageVm]) -> StageGraphVm {
+    let mut nodes: Vec<GraphNodeVm> = Vec::new();
+    let mut images: BTreeMap<String, usize> = BTreeMap::new();
+    let n = report.stages.len();
+    for st in &report.stages {
+        let section = sections
+            .iter()
+            .find(|s| s.name == st.name)
+            .or_else(|| (n == 1 && sections.len() == 1).then(|| &sections[0]))
+            .filter(|_| st.needed);
+        let (status, span) = match section {
+            Some(s) => (
+                format!(
+                    "{} step{} · {} run · {} cached",
+                    s.steps.len(),
+                    if s.steps.len() == 1 { "" } else { "s" },
+                    s.ran,
+                    s.cached
+                ),
+                Some(format!("{} → {}", secs(s.start_s), secs(s.end_s))),
+            ),
+            None if st.needed => ("not built".to_owned(), None),
+            None => ("skipped".to_owned(), None),
+        };
+        nodes.push(GraphNodeVm {
+            name: st.name.clone(),
+            base: format!("FROM {}", familiar(&st.base)),
+            line: st.line,
+            image: false,
+            target: st.needed && st.name == report.target,
+            skipped: st.skipped_reason.clone(),
+            section: section.map(|s| s.name.clone()),
+            status,
+            span,
+            column: 0,
+            row: 0,
+        });
+    }
+    // Edges, one per pair of nodes.
+    let mut edges: Vec<GraphEdgeVm> = Vec::new();
+    for (to, st) in report.stages.iter().enumerate() {
+        for d in &st.dependencies {
+            let from = match &d.source {
+                DependencySource::Stage(s) if *s < n => *s,
+                DependencySource::Stage(_) => continue,
+                DependencySource::Image(name) => *images.entry(name.clone()).or_insert_with(|| {
+                    nodes.push(GraphNodeVm {
+                        name: name.clone(),
+                        base: "image".to_owned(),
+                        line: 0,
+                        image: true,
+                        target: false,
+                        skipped: None,
+                        section: None,
+                        status: "an image, not a stage".to_owned(),
+                        span: None,
+                        column: 0,
+                        row: 0,
+                    });
+                    nodes.len() - 1
+                }),
+            };
+            let kind = match d.kind {
+                layerlab_engine::stage_graph::DependencyKind::From => "from",
+                layerlab_engine::stage_graph::DependencyKind::CopyFrom => "copy-from",
+                layerlab_engine::stage_graph::DependencyKind::Mount => "mount",
+            };
+            match edges.iter_mut().find(|e| e.from == from && e.to == to) {
+                Some(e) => {
+                    if !e.kinds.contains(&kind) {
+                        e.kinds.push(kind);
+                        e.label = format!("{}, {}", e.label, d.kind.label());
+                    }
+                }
+                None => edges.push(GraphEdgeVm {
+                    from,
+                    to,
+                    label: d.kind.label().to_owned(),
+                    kinds: vec![kind],
+                    line: d.line,
+                    active: st.needed,
+                }),
+            }
+        }
+    }
+    // Columns by depth (dependencies point to earlier stages; a guard
+    // bounds the passes should they not).
+    let mut depth = vec![0usize; nodes.len()];
+    for _ in 0..nodes.len() {
+        let mut changed = false;
+        for e in &edges {
+            if depth[e.to] <= depth[e.from] && depth[e.from] < nodes.len() {
+                depth[e.to] = depth[e.from] + 1;
+                changed = true;
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+    let columns = depth.iter().copied().max().map_or(0, |m| m + 1);
+    let mut filled = vec![0usize; columns];
+    for (i, node) in nodes.iter_mut().enumerate() {
+        node.column = depth[i];
+        node.row = filled[depth[i]];
+        filled[depth[i]] += 1;
+    }
+    StageGraphVm {
+        nodes,
+        edges,
+        columns,
+        rows: filled.iter().copied().max().unwrap_or(0),
     }
 }
 
@@ -824,39 +1112,48 @@ impl Session {
         }
     }
 
-    /// Builds the project. A preview builds on a copy of the state,
+    /// Builds the project, once. A preview builds on a copy of the state,
     /// showing what `docker build` would do now. A committed build is
     /// `docker build` itself, run by the docker CLI simulator over the
-    /// session's state exactly as the native CLI runs it (its progress
-    /// output is shown); the steps come from the same build on a copy made
-    /// just before, which the engine computes identically.
+    /// session's state exactly as the native CLI runs it: the steps shown
+    /// and the progress output are that one build's.
     pub fn build(&mut self, project: &Project, settings: &BuildSettings, commit: bool) -> BuildVm {
         let tag = project.name.as_str();
         let args = settings.args(tag);
         let command = settings.command_line(tag);
-        let ctx = context_of(project);
         let text = project.dockerfile();
-        let mut scratch = self.state.clone();
-        let report = match BuildCommand::parse(&args[..]) {
-            Ok(cmd) => layerlab_engine::docker::build::run(&cmd, &ctx, Some(text), &mut scratch),
-            Err(e) => {
-                let mut r =
-                    build::build("", &ctx, &build::BuildOptions::default(), &mut State::new());
-                r.error = Some(build::BuildError {
-                    message: e.message,
-                    line: None,
-                    span: None,
-                });
-                r
-            }
+        let argument_error = |message: String| {
+            let ctx = Context::new();
+            let mut r = build::build("", &ctx, &build::BuildOptions::default(), &mut State::new());
+            r.error = Some(build::BuildError {
+                message,
+                line: None,
+                span: None,
+            });
+            r
         };
-        let mut vm = build_vm(&report, text, command, commit);
         if commit {
-            let out = execute(&args, &mut host_of(project), &mut self.state);
+            let (out, report) = crate::dom::measure("layerlab:build", || {
+                execute_with_build(&args, &mut host_of(project), &mut self.state)
+            });
+            let report = report.unwrap_or_else(|| argument_error(out.stderr.trim_end().to_owned()));
+            let mut vm = build_vm(&report, text, command, true);
             vm.progress = format!("{}{}", out.stderr, out.stdout);
             self.bases
                 .extend(report.images.iter().map(|i| i.reference.clone()));
+            self.latest = report.image;
+            self.shown = self.state.clone();
+            return vm;
         }
+        let ctx = context_of(project);
+        let mut scratch = self.state.clone();
+        let report = match BuildCommand::parse(&args[..]) {
+            Ok(cmd) => crate::dom::measure("layerlab:build", || {
+                layerlab_engine::docker::build::run(&cmd, &ctx, Some(text), &mut scratch)
+            }),
+            Err(e) => argument_error(e.message),
+        };
+        let vm = build_vm(&report, text, command, false);
         self.latest = report.image;
         self.shown = scratch;
         vm
@@ -932,7 +1229,9 @@ impl Session {
             }
             other => return fail(out, format!("sh: {other}: not found (type `help`)\n")),
         }
-        let result = execute(&words, &mut host_of(project), &mut self.state);
+        let result = crate::dom::measure("layerlab:command", || {
+            execute(&words, &mut host_of(project), &mut self.state)
+        });
         out.entry.output = format!("{}{}", result.stderr, result.stdout);
         out.entry.failed = result.exit_code != 0;
         out.images_changed = true;
@@ -1455,6 +1754,148 @@ mod tests {
             split_command_line("a ''"),
             Some(vec!["a".into(), "".into()])
         );
+    }
+
+    #[test]
+    fn the_build_button_builds_once_and_shows_that_build() {
+        let project = Project::sample();
+        let mut session = Session::new();
+        let vm = session.build(&project, &BuildSettings::default(), true);
+        // One build ran on the committed state, and the page shows it.
+        assert_eq!(session.state().builds, 1);
+        let Some((id, _)) = &vm.image else {
+            panic!("{:?}", vm.error);
+        };
+        assert!(vm.progress.contains(&format!("writing image sha256:{id}")));
+        assert!(vm.progress.contains("[build 5/8] RUN dotnet restore"));
+        let again = session.build(&project, &BuildSettings::default(), true);
+        assert_eq!(session.state().builds, 2);
+        assert!(step(&again, "[build 5/8]").cached);
+        // An argument the CLI refuses is shown as the build's error.
+        let bad = BuildSettings {
+            target: "nope".into(),
+            ..BuildSettings::default()
+        };
+        let failed = session.build(&project, &bad, true);
+        assert!(failed
+            .error
+            .as_ref()
+            .is_some_and(|(m, _)| m.contains("target stage \"nope\" could not be found")));
+    }
+
+    #[test]
+    fn the_sample_stage_graph_goes_from_build_to_the_final_stage() {
+        let project = Project::sample();
+        let vm = Session::new().build(&project, &BuildSettings::default(), false);
+        let g = &vm.graph;
+        let names: Vec<&str> = g.nodes.iter().map(|n| n.name.as_str()).collect();
+        assert_eq!(names, ["build", "stage-1"]);
+        assert_eq!((g.columns, g.rows), (2, 1));
+        assert_eq!((g.nodes[0].column, g.nodes[1].column), (0, 1));
+        assert!(!g.nodes[0].target && g.nodes[1].target);
+        assert_eq!(g.nodes[0].base, "FROM mcr.microsoft.com/dotnet/sdk:8.0");
+        assert_eq!(g.nodes[0].section.as_deref(), Some("build"));
+        assert!(
+            g.nodes[0].status.starts_with("8 steps"),
+            "{}",
+            g.nodes[0].status
+        );
+        assert_eq!(g.edges.len(), 1);
+        assert_eq!((g.edges[0].from, g.edges[0].to), (0, 1));
+        assert_eq!(g.edges[0].label, "COPY --from");
+        assert!(g.edges[0].active);
+
+        // --target build: the final stage is greyed, with the reason.
+        let settings = BuildSettings {
+            target: "build".into(),
+            ..BuildSettings::default()
+        };
+        let vm = Session::new().build(&project, &settings, false);
+        let last = &vm.graph.nodes[1];
+        assert_eq!(last.skipped.as_deref(), Some("not needed for target build"));
+        assert_eq!(last.section, None);
+        assert!(vm.graph.nodes[0].target);
+        assert!(!vm.graph.edges[0].active);
+    }
+
+    #[test]
+    fn images_named_by_copy_from_are_nodes_of_their_own() {
+        let project = Project::sample().with_file(ProjectFile::text(
+            "Dockerfile",
+            "FROM alpine:3.20 AS base\nRUN echo hi > /hi\n\
+             FROM base AS test\nRUN echo test\n\
+             FROM alpine:3.20\nCOPY --from=busybox:1.36 /bin/busybox /busybox\n\
+             COPY --from=base /hi /hi\nCOPY --from=base /hi /again\n",
+        ));
+        let vm = Session::new().build(&project, &BuildSettings::default(), false);
+        assert_eq!(vm.error, None);
+        let g = &vm.graph;
+        let names: Vec<(&str, bool, usize)> = g
+            .nodes
+            .iter()
+            .map(|n| (n.name.as_str(), n.image, n.column))
+            .collect();
+        assert_eq!(
+            names,
+            [
+                ("base", false, 0),
+                ("test", false, 1),
+                ("stage-2", false, 1),
+                ("busybox:1.36", true, 0)
+            ]
+        );
+        let labels: Vec<(usize, usize, &str)> = g
+            .edges
+            .iter()
+            .map(|e| (e.from, e.to, e.label.as_str()))
+            .collect();
+        assert_eq!(
+            labels,
+            [(0, 1, "FROM"), (3, 2, "COPY --from"), (0, 2, "COPY --from")]
+        );
+        assert_eq!(
+            g.nodes[1].skipped.as_deref(),
+            Some("not needed for target stage-2")
+        );
+        // The test stage inherits base's layer: marked as base's.
+        let test = &vm.stage_layers[1];
+        assert!(!test.needed && test.layers.is_empty());
+        let base = &vm.stage_layers[0];
+        assert!(base
+            .layers
+            .iter()
+            .any(|l| l.base.is_none() && l.stage.is_none()));
+    }
+
+    #[test]
+    fn the_build_stage_layers_are_the_sdk_s_and_its_own() {
+        let project = Project::sample();
+        let vm = Session::new().build(&project, &BuildSettings::default(), false);
+        let names: Vec<&str> = vm.stage_layers.iter().map(|s| s.name.as_str()).collect();
+        assert_eq!(names, ["build", "stage-1"]);
+        let build = &vm.stage_layers[0];
+        assert!(!build.target && build.needed);
+        let sdk = build.layers.iter().take_while(|l| l.base.is_some()).count();
+        assert!(sdk >= 2);
+        assert!(build.layers[..sdk]
+            .iter()
+            .all(|l| l.base.as_deref() == Some("mcr.microsoft.com/dotnet/sdk:8.0")));
+        assert!(build.files[..sdk].iter().all(Option::is_none));
+        let sln = build
+            .layers
+            .iter()
+            .position(|l| l.created_by.contains("COPY *.sln"))
+            .and_then(|i| build.files[i].clone());
+        assert_eq!(
+            sln.map(|f| f
+                .iter()
+                .map(|c| (c.change, c.path.clone()))
+                .collect::<Vec<_>>()),
+            Some(vec![("added", "/source/aspnetapp.sln".to_owned())])
+        );
+        let last = &vm.stage_layers[1];
+        assert!(last.target);
+        assert_eq!(last.layers, vm.layers);
     }
 
     #[test]

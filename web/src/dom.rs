@@ -15,6 +15,32 @@ pub fn now_ms() -> f64 {
         .map_or(0.0, |p| p.now())
 }
 
+/// Runs `f` and records it in the page's performance timeline as a
+/// measure named `name` (one entry per call), so the profiler and the
+/// browser tests see each engine build (`layerlab:build`). Outside the
+/// browser (unit tests) it only runs `f`.
+pub fn measure<T>(name: &str, f: impl FnOnce() -> T) -> T {
+    #[cfg(target_arch = "wasm32")]
+    {
+        let performance = window().and_then(|w| w.performance());
+        let start = format!("{name}:start");
+        if let Some(p) = &performance {
+            let _ = p.mark(&start);
+        }
+        let out = f();
+        if let Some(p) = &performance {
+            let _ = p.measure_with_start_mark(name, &start);
+            p.clear_marks_with_mark_name(&start);
+        }
+        out
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        let _ = name;
+        f()
+    }
+}
+
 /// The URL fragment without `#`.
 pub fn fragment() -> String {
     window()
@@ -124,6 +150,16 @@ pub fn focus(id: &str) {
         .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
     {
         let _ = el.focus();
+    }
+}
+
+/// Scrolls the page so that the element with `id` is in view.
+pub fn scroll_into_view(id: &str) {
+    if let Some(el) = window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id(id))
+    {
+        el.scroll_into_view();
     }
 }
 

@@ -8,6 +8,7 @@ use std::rc::Rc;
 use yew::Reducible;
 
 use crate::bridge::{Analysis, BuildSettings, BuildVm, ImagesVm};
+use crate::exercises::{ActiveExercise, ExerciseAction, ExerciseState};
 use crate::project::{Project, ProjectFile, Sample};
 
 /// The result views, in tab order.
@@ -129,6 +130,9 @@ pub struct AppState {
     pub engine_ms: f64,
     /// The next automatic build updates the cache (a project was loaded).
     pub commit_next: bool,
+    /// The project is being read back from IndexedDB (too large for local
+    /// storage): nothing is built or saved until [`Action::Restored`].
+    pub restoring: bool,
     /// Parser and lint diagnostics of the Dockerfile.
     pub analysis: Rc<Analysis>,
     /// The Images view.
@@ -147,6 +151,8 @@ pub struct AppState {
     pub share: Option<ShareInfo>,
     /// Embedded in another page (`?embed=1`): editor and one view only.
     pub embed: bool,
+    /// The exercise open, its checks, and the exercises solved.
+    pub exercise: ExerciseState,
 }
 
 impl AppState {
@@ -165,6 +171,7 @@ impl AppState {
             built_revision: 0,
             engine_ms: 0.0,
             commit_next: true,
+            restoring: false,
             analysis: Rc::default(),
             images: Rc::default(),
             selected_step: None,
@@ -174,6 +181,7 @@ impl AppState {
             notice: None,
             share: None,
             embed: false,
+            exercise: ExerciseState::default(),
         }
     }
 
@@ -227,6 +235,9 @@ pub enum Action {
     },
     /// Load a sample.
     LoadSample(&'static Sample),
+    /// The page's state as the project kept in IndexedDB gives it (read
+    /// after the page opened), or the default one when it could not be read.
+    Restored(Box<AppState>),
     /// Show another result view.
     SetTab(Tab),
     /// Change the build settings.
@@ -274,6 +285,17 @@ pub enum Action {
     Share(ShareInfo),
     /// Close the share dialog.
     CloseShare,
+    /// Load an exercise's starting files and open it.
+    StartExercise {
+        /// The exercise.
+        active: ActiveExercise,
+        /// Its starting files.
+        project: Project,
+        /// The Run view's line.
+        run_line: String,
+    },
+    /// Hints, leaving, checks of the exercise open.
+    Exercise(ExerciseAction),
 }
 
 impl Reducible for AppState {
@@ -331,12 +353,24 @@ impl Reducible for AppState {
                 s.commit_next = true;
                 s.selected_step = None;
                 s.settings = BuildSettings::default();
+                // Another project: no exercise is open any more.
+                s.exercise = s.exercise.reduce(ExerciseAction::Leave);
             }
             Action::LoadSample(sample) => {
                 return self.reduce(Action::Load {
                     project: Project::from_sample(sample),
                     run_line: sample.run.to_owned(),
                 });
+            }
+            Action::Restored(next) => {
+                let mut next = *next;
+                // A new revision and epoch: built, and the editor reloads.
+                next.revision = s.revision + 1;
+                next.epoch = s.epoch + 1;
+                next.commit_next = true;
+                next.restoring = false;
+                next.embed = s.embed;
+                return Rc::new(next);
             }
             Action::SetTab(tab) => s.tab = tab,
             Action::SetSettings(settings) => {
@@ -402,6 +436,16 @@ impl Reducible for AppState {
             Action::Dismiss => s.notice = None,
             Action::Share(info) => s.share = Some(info),
             Action::CloseShare => s.share = None,
+            Action::StartExercise {
+                active,
+                project,
+                run_line,
+            } => {
+                let mut s = (*self.reduce(Action::Load { project, run_line })).clone();
+                s.exercise.open(active);
+                return Rc::new(s);
+            }
+            Action::Exercise(action) => s.exercise = s.exercise.reduce(action),
         }
         Rc::new(s)
     }
@@ -467,6 +511,30 @@ mod tests {
     }
 
     #[test]
+    fn an_exercise_opens_on_its_files_and_another_project_closes_it() {
+        let ex = crate::exercises::start("non-root").expect("a built-in exercise");
+        let s = start().reduce(Action::StartExercise {
+            active: ex.active,
+            project: ex.project,
+            run_line: ex.run_line,
+        });
+        assert_eq!(
+            s.exercise.active.as_ref().map(|a| a.id.as_str()),
+            Some("non-root")
+        );
+        assert!(s.commit_next);
+        assert_eq!(
+            s.exercise.unchecked(s.revision).as_deref(),
+            Some("non-root")
+        );
+        let s = s.reduce(Action::Exercise(ExerciseAction::ShowHint));
+        assert_eq!(s.exercise.active.as_ref().map(|a| a.hints), Some(1));
+        let s = s.reduce(Action::LoadSample(&SAMPLES[2]));
+        assert_eq!(s.exercise.active, None);
+        assert_eq!(s.exercise.unchecked(s.revision), None);
+    }
+
+    #[test]
     fn terminal_history_skips_repeats() {
         let entry = |c: &str| TermEntry {
             command: c.into(),
@@ -479,5 +547,31 @@ mod tests {
             .reduce(Action::Terminal(entry("docker images")));
         assert_eq!(*s.history, ["docker ps", "docker images"]);
         assert_eq!(s.terminal.len(), 3);
+    }
+
+    #[test]
+    fn a_project_read_back_from_indexeddb_replaces_the_placeholder() {
+        let placeholder = Project {
+            name: "aspnetapp".into(),
+            origin: String::new(),
+            files: Vec::new(),
+        };
+        let mut waiting = AppState::new(placeholder, String::new());
+        waiting.restoring = true;
+        let waiting = Rc::new(waiting);
+        let mut kept = AppState::new(
+            Project::from_sample(&SAMPLES[2]),
+            "docker run nodeapp".into(),
+        );
+        kept.tab = Tab::Layers;
+        let s = waiting.clone().reduce(Action::Restored(Box::new(kept)));
+        assert!(!s.restoring);
+        assert!(s.commit_next, "the restored project is built at once");
+        assert_eq!(
+            (s.revision, s.epoch),
+            (waiting.revision + 1, waiting.epoch + 1)
+        );
+        assert_eq!(s.tab, Tab::Layers);
+        assert_eq!(s.project.name, "nodeapp");
     }
 }

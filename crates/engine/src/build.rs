@@ -46,6 +46,9 @@ use crate::instructions::{
 };
 use crate::paths;
 use crate::shell::{self, ExecEnv};
+use crate::stage_graph::{
+    file_changes, DependencyKind, DependencySource, LayerFileChange, StageDependency, StageReport,
+};
 use crate::state::{HistoryEntry, LayerInfo, State, StoredImage};
 
 /// How to build (the `docker build` flags that matter to the build).
@@ -233,6 +236,13 @@ pub struct BuildReport {
     pub error: Option<BuildError>,
     /// Modelled total duration, seconds.
     pub duration_s: f64,
+    /// The Dockerfile's stages in order, with their dependencies, whether
+    /// the target needs them, and the layers each built stage ends with
+    /// (empty when the build failed before planning its stages).
+    pub stages: Vec<StageReport>,
+    /// The file changes of every layer this build made, any stage's, by
+    /// layer digest ([`LayerInfo::digest`]).
+    pub layer_files: BTreeMap<String, Vec<LayerFileChange>>,
 }
 
 impl BuildReport {
@@ -249,6 +259,8 @@ impl BuildReport {
             warnings: Vec::new(),
             error: Some(error),
             duration_s: 0.0,
+            stages: Vec::new(),
+            layer_files: BTreeMap::new(),
         }
     }
 }
@@ -273,6 +285,9 @@ struct Ds {
     unregistered: bool,
     commands: Vec<(Command, bool)>,
     deps: Vec<usize>,
+    /// The `COPY --from` / mount dependencies as the stage graph reports
+    /// them: kind, state, line.
+    edges: Vec<(DependencyKind, usize, usize)>,
     cmd_total: usize,
     cmd_index: usize,
     ignore_cache: Option<MissReason>,
@@ -407,6 +422,7 @@ impl<'a> Builder<'a> {
             unregistered,
             commands: Vec::new(),
             deps: Vec::new(),
+            edges: Vec::new(),
             cmd_total: 0,
             cmd_index: 0,
             ignore_cache: None,
@@ -910,6 +926,7 @@ fn run_build(
                         }
                         let s = b.source_state(from, c.line, c.span)?;
                         b.ds[i].deps.push(s);
+                        b.ds[i].edges.push((DependencyKind::CopyFrom, s, c.line));
                     }
                 }
                 CommandKind::Run(r) => {
@@ -926,6 +943,7 @@ fn run_build(
                         };
                         if parsed.from.is_some() {
                             b.ds[i].deps.push(s);
+                            b.ds[i].edges.push((DependencyKind::Mount, s, c.line));
                         }
                     }
                 }
@@ -1105,17 +1123,95 @@ fn run_build(
             })
             .collect();
 
-    Ok(b.finish(
+    let stages = b.stage_reports(target, &reachable);
+    let mut report = b.finish(
         state,
         target,
         resolved,
         skipped_stages,
         warnings,
         dockerfile_bytes,
-    ))
+    );
+    report.stages = stages.0;
+    report.layer_files = stages.1;
+    Ok(report)
 }
 
 impl<'a> Builder<'a> {
+    /// The stage graph (BuildKit's `buildStageDependencyGraph`, as drawn):
+    /// every stage with its dependencies, whether `target` needs it, and
+    /// its layers; and the file changes of every layer made.
+    fn stage_reports(
+        &self,
+        target: usize,
+        reachable: &BTreeSet<usize>,
+    ) -> (Vec<StageReport>, BTreeMap<String, Vec<LayerFileChange>>) {
+        let target_name = {
+            let t = &self.ds[target];
+            if t.stage_name.is_empty() {
+                name_of(t)
+            } else {
+                t.stage_name.clone()
+            }
+        };
+        let source = |s: usize| match self.ds[s].stage_idx {
+            Some(idx) => DependencySource::Stage(idx),
+            None => DependencySource::Image(self.ds[s].base_name.clone()),
+        };
+        let mut stages = Vec::new();
+        let mut files = BTreeMap::new();
+        for (i, d) in self.ds.iter().enumerate() {
+            let Some(index) = d.stage_idx else {
+                continue;
+            };
+            let mut dependencies: Vec<StageDependency> = Vec::new();
+            let edges = d
+                .base
+                .map(|b| (DependencyKind::From, b, d.line))
+                .into_iter()
+                .chain(d.edges.iter().copied());
+            for (kind, s, line) in edges {
+                let source = source(s);
+                if !dependencies
+                    .iter()
+                    .any(|e| e.kind == kind && e.source == source)
+                {
+                    dependencies.push(StageDependency { kind, source, line });
+                }
+            }
+            let needed = reachable.contains(&i);
+            let layers = if d.dispatched {
+                d.layers.clone()
+            } else {
+                Vec::new()
+            };
+            for l in layers.iter().filter(|l| l.base.is_none()) {
+                if let Some((diff, _)) = self.layer_diffs.get(&l.digest) {
+                    files
+                        .entry(l.digest.clone())
+                        .or_insert_with(|| file_changes(diff));
+                }
+            }
+            let inherited_layers = match d.base {
+                Some(b) if d.dispatched => self.ds[b].layers.len().min(layers.len()),
+                _ => 0,
+            };
+            stages.push(StageReport {
+                index,
+                name: d.name.clone().unwrap_or_else(|| format!("stage-{index}")),
+                alias: d.name.clone(),
+                base: d.base_name.clone(),
+                line: d.line,
+                needed,
+                skipped_reason: (!needed).then(|| format!("not needed for target {target_name}")),
+                dependencies,
+                layers,
+                inherited_layers,
+            });
+        }
+        (stages, files)
+    }
+
     fn dispatch_stage(&mut self, i: usize) -> Result<(), BuildError> {
         // Inherit from the base stage.
         if let Some(base) = self.ds[i].base {
@@ -2640,6 +2736,8 @@ impl<'a> Builder<'a> {
             warnings,
             error,
             duration_s: (total_time * 10.0).round() / 10.0,
+            stages: Vec::new(),
+            layer_files: BTreeMap::new(),
         }
     }
 }

@@ -24,6 +24,7 @@ pub mod lint;
 pub mod paths;
 pub mod run;
 pub mod shell;
+pub mod stage_graph;
 pub mod state;
 pub mod suggest;
 pub mod tools;

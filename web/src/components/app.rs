@@ -13,6 +13,8 @@ use yew::prelude::*;
 use crate::bridge::{self, Session};
 use crate::components::build_view::BuildView;
 use crate::components::code_editor::CodeEditor;
+use crate::components::exercise_panel::ExercisePanel;
+use crate::components::exercise_picker::ExercisePicker;
 use crate::components::file_tree::FileTree;
 use crate::components::images_view::ImagesView;
 use crate::components::layers_view::LayersView;
@@ -25,6 +27,8 @@ use crate::components::status_bar::StatusBar;
 use crate::components::terminal::Terminal;
 use crate::components::toolbar::Toolbar;
 use crate::dom;
+use crate::exercises::{self, ExerciseAction};
+use crate::persist;
 use crate::project::{self, Project, SAMPLES};
 use crate::share::{self, Snapshot};
 use crate::state::{Action, AppState, Notice, ShareInfo, Tab};
@@ -34,15 +38,36 @@ const DEBOUNCE_MS: u32 = 120;
 /// Milliseconds before the project is written to local storage.
 const SAVE_MS: u32 = 500;
 
-/// The state the page opens with: a share link in the fragment, else
-/// what local storage kept, else the default sample.
+/// The state the page opens with: an exercise link (`#exercise=<id>`) or
+/// a share link in the fragment, else what local storage kept (with the
+/// exercise open), else the default sample.
 fn initial_state() -> AppState {
     let embed = dom::query_param("embed").is_some_and(|v| v == "1" || v == "true");
     let view = dom::query_param("view").and_then(|v| Tab::from_id(&v));
     let fragment = dom::fragment();
     let mut notice = None;
     let mut snapshot = None;
-    if !fragment.is_empty() {
+    let mut exercise = None;
+    // The project comes from local storage (and so may the exercise open).
+    let mut stored = false;
+    if let Some(id) = exercises::link_id(&fragment) {
+        match exercises::start(&id) {
+            Ok(start) => exercise = Some(start),
+            Err(e) => {
+                notice = Some(Notice {
+                    error: true,
+                    text: format!("The exercise link could not be opened: {e}."),
+                });
+                if !embed {
+                    snapshot = persist::stored_snapshot();
+                    stored = true;
+                }
+            }
+        }
+        if !embed {
+            dom::replace_fragment("");
+        }
+    } else if !fragment.is_empty() {
         match Snapshot::decode(&fragment) {
             Ok(s) => snapshot = Some(s),
             Err(e) => {
@@ -60,27 +85,87 @@ fn initial_state() -> AppState {
             dom::replace_fragment("");
         }
     } else if !embed {
-        snapshot = dom::load(share::STORAGE_KEY).and_then(|s| Snapshot::decode(&s).ok());
+        snapshot = persist::stored_snapshot();
+        stored = true;
     }
     let mut state = match &snapshot {
-        Some(s) => {
-            let mut st = AppState::new(s.project(), s.run_line());
-            st.tab = s.tab();
-            st.settings = s.settings();
-            if st.project.file(&s.selected()).is_some() {
-                st.selected = s.selected();
-            }
-            st
-        }
+        Some(s) => state_of_snapshot(s),
         None => AppState::new(Project::sample(), SAMPLES[0].run.to_owned()),
     };
+    if let Some(start) = exercise {
+        state = AppState::new(start.project, start.run_line);
+        state.exercise.open(start.active);
+    } else if stored && snapshot.is_some() {
+        // The exercise open when the page was left, on the files kept.
+        if let Some(active) = exercises::stored_active() {
+            state.exercise.open(active);
+        }
+    }
+    state.exercise.solved = Rc::new(exercises::stored_solved());
     state.notice = notice;
+    if stored && snapshot.is_none() && persist::in_indexed_db() {
+        // Too large for local storage, the project is in IndexedDB: an
+        // effect reads it back; nothing is built or saved meanwhile.
+        let solved = state.exercise.solved.clone();
+        state = AppState::new(
+            Project {
+                name: SAMPLES[0].image.to_owned(),
+                origin: String::new(),
+                files: Vec::new(),
+            },
+            String::new(),
+        );
+        state.exercise.solved = solved;
+        state.restoring = true;
+        state.notice = Some(Notice {
+            error: false,
+            text: "Restoring your project from the browser's storage…".to_owned(),
+        });
+    }
     if embed {
         state.embed = true;
         if let Some(tab) = view {
             state.tab = tab;
         }
     }
+    state
+}
+
+/// The page's state for a snapshot (a link, or what storage kept).
+fn state_of_snapshot(s: &Snapshot) -> AppState {
+    let mut st = AppState::new(s.project(), s.run_line());
+    st.tab = s.tab();
+    st.settings = s.settings();
+    if st.project.file(&s.selected()).is_some() {
+        st.selected = s.selected();
+    }
+    st
+}
+
+/// The page's state once the project kept in IndexedDB is read (with the
+/// exercise that was open), or the default sample and why, when it could
+/// not be read.
+fn restored_state(result: Result<Snapshot, String>) -> AppState {
+    let mut state = match result {
+        Ok(snapshot) => {
+            let mut st = state_of_snapshot(&snapshot);
+            if let Some(active) = exercises::stored_active() {
+                st.exercise.open(active);
+            }
+            st
+        }
+        Err(e) => {
+            let mut st = AppState::new(Project::sample(), SAMPLES[0].run.to_owned());
+            st.notice = Some(Notice {
+                error: true,
+                text: format!(
+                    "Your project could not be read back from the browser's storage ({e}). The default sample is shown instead."
+                ),
+            });
+            st
+        }
+    };
+    state.exercise.solved = Rc::new(exercises::stored_solved());
     state
 }
 
@@ -98,9 +183,22 @@ pub fn app() -> Html {
         Callback::from(move |a: Action| state.dispatch(a))
     };
 
+    // A project too large for local storage is read back from IndexedDB.
+    {
+        let dispatch = dispatch.clone();
+        use_effect_with(state.restoring, move |restoring| {
+            if *restoring {
+                persist::load_large(move |result| {
+                    dispatch.emit(Action::Restored(Box::new(restored_state(result))));
+                });
+            }
+        });
+    }
+
     // Rebuild (and re-check) after edits, coalescing keystrokes. A loaded
     // project is built at once and committed, as a first `docker build`.
     {
+        let restoring = state.restoring;
         let project = state.project.clone();
         let settings = state.settings.clone();
         let commit = state.commit_next;
@@ -109,11 +207,30 @@ pub fn app() -> Html {
         let dispatch = dispatch.clone();
         let delay = if commit { 0 } else { DEBOUNCE_MS };
         let built = built.clone();
+        // The open exercise's checks run in the same pause of typing, once
+        // per revision, after the build is shown.
+        let checks = {
+            let exercise = state.exercise.unchecked(revision);
+            let project = project.clone();
+            let dispatch = dispatch.clone();
+            move || {
+                if let Some(action) = exercise
+                    .as_deref()
+                    .and_then(|id| exercises::check(id, &project, revision))
+                {
+                    dispatch.emit(Action::Exercise(action));
+                }
+            }
+        };
         // `commit` is read when the effect runs, not a dependency: the
         // committed build must not be followed by a preview of the same files.
         use_effect_with((revision, settings.clone()), move |_| {
             let timer = Timeout::new(delay, move || {
+                if restoring {
+                    return;
+                }
                 if !commit && *built.borrow() == Some((revision, settings.clone())) {
+                    checks();
                     return;
                 }
                 let start = dom::now_ms();
@@ -129,13 +246,15 @@ pub fn app() -> Html {
                 if commit {
                     dispatch.emit(Action::Images(Rc::new(session.borrow().images())));
                 }
+                checks();
             });
             move || drop(timer)
         });
     }
 
-    // Keep the project in local storage (not when embedded: a docs page
-    // must not overwrite the learner's own work).
+    // Keep the project in local storage, or in IndexedDB when too large
+    // (not when embedded: a docs page must not overwrite the learner's own
+    // work; not while it is being read back).
     {
         let snapshot_state = (*state).clone();
         let embed = state.embed;
@@ -149,21 +268,32 @@ pub fn app() -> Html {
                 state.selected.clone(),
             ),
             move |_| {
-                let timer = (!embed).then(|| {
+                let timer = (!embed && !snapshot_state.restoring).then(|| {
                     Timeout::new(SAVE_MS, move || {
                         let encoded = Snapshot::of(&snapshot_state).encode();
-                        if !dom::save(share::STORAGE_KEY, &encoded) {
-                            dom::forget(share::STORAGE_KEY);
+                        persist::save(encoded, move |reason| {
                             dispatch.emit(Action::Notify(Notice {
                                 error: true,
-                                text: "This project is too large for the browser's local storage: a reload will not bring it back. Download it as a .tar.gz to keep it.".to_owned(),
+                                text: format!("This project could not be saved in the browser ({reason}): a reload will not bring it back. Download it as a .tar.gz to keep it."),
                             }));
-                        }
+                        });
                     })
                 });
                 move || drop(timer)
             },
         );
+    }
+
+    // Keep the exercise open (and the hints shown) across reloads (not
+    // while the project is read back: the exercise comes back with it).
+    {
+        let active = state.exercise.active.clone();
+        let keep = !state.embed && !state.restoring;
+        use_effect_with(active, move |active| {
+            if keep {
+                exercises::store_active(active.as_ref());
+            }
+        });
     }
 
     let on_edit = {
@@ -233,6 +363,60 @@ pub fn app() -> Html {
             }
         })
     };
+    // An exercise picked (or reset): its starting files; `""`: leave it.
+    let on_exercise = {
+        let dispatch = dispatch.clone();
+        Callback::from(move |id: String| {
+            if id.is_empty() {
+                dispatch.emit(Action::Exercise(ExerciseAction::Leave));
+            } else {
+                dispatch.emit(open_exercise(&id, "The exercise could not be opened"));
+            }
+        })
+    };
+    // An exercise link opened in a tab already showing the playground:
+    // only the fragment changes, so the page does not load again.
+    {
+        let dispatch = dispatch.clone();
+        use_effect_with((), move |_| {
+            let handler = wasm_bindgen::closure::Closure::<dyn FnMut()>::new(move || {
+                if let Some(id) = exercises::link_id(&dom::fragment()) {
+                    dom::replace_fragment("");
+                    dispatch.emit(open_exercise(&id, "The exercise link could not be opened"));
+                }
+            });
+            let window = web_sys::window();
+            if let Some(w) = &window {
+                let _ = w.add_event_listener_with_callback(
+                    "hashchange",
+                    handler.as_ref().unchecked_ref(),
+                );
+            }
+            move || {
+                if let Some(w) = &window {
+                    let _ = w.remove_event_listener_with_callback(
+                        "hashchange",
+                        handler.as_ref().unchecked_ref(),
+                    );
+                }
+            }
+        });
+    }
+    let on_copy_exercise_link = {
+        let dispatch = dispatch.clone();
+        Callback::from(move |id: String| {
+            let url = format!("{}#{}", dom::page_base(), exercises::link_fragment(&id));
+            let text = if dom::copy_text(&url) {
+                format!("Copied the link to this exercise: {url}")
+            } else {
+                format!("The link to this exercise: {url}")
+            };
+            dispatch.emit(Action::Notify(Notice { error: false, text }));
+        })
+    };
+    let exercise_vm = use_memo(state.exercise.active.as_ref().map(|a| a.id.clone()), |id| {
+        id.as_deref().and_then(exercises::view).map(Rc::new)
+    });
     let on_share = {
         let state = state.clone();
         let dispatch = dispatch.clone();
@@ -415,8 +599,26 @@ pub fn app() -> Html {
                 on_share={on_share}
                 on_download={on_download}
                 on_import={on_import.clone()}
-            />
-            <main class="workspace">
+            >
+                <ExercisePicker
+                    active={state.exercise.active.as_ref().map(|a| a.id.clone())}
+                    solved={state.exercise.solved.clone()}
+                    on_pick={on_exercise.clone()}
+                />
+            </Toolbar>
+            <main class={classes!("workspace", exercise_vm.is_some().then_some("with-exercise"))}>
+                if let (Some(vm), Some(active)) = ((*exercise_vm).clone(), state.exercise.active.as_ref()) {
+                    <ExercisePanel
+                        exercise={vm}
+                        hints={active.hints}
+                        checks={state.exercise.checks.clone()}
+                        current={state.exercise.is_current(state.revision)}
+                        solved_before={state.exercise.solved.contains(&active.id)}
+                        on_action={on_action.clone()}
+                        on_reset={on_exercise.clone()}
+                        on_copy_link={on_copy_exercise_link}
+                    />
+                }
                 if !state.embed {
                     <FileTree
                         project={state.project.clone()}
@@ -468,6 +670,22 @@ pub fn app() -> Html {
                 <ShareDialog info={info} on_action={on_action} />
             }
         </div>
+    }
+}
+
+/// The action that opens the exercise `id` with its starting files, or a
+/// notice starting with `what` that says why it cannot be opened.
+fn open_exercise(id: &str, what: &str) -> Action {
+    match exercises::start(id) {
+        Ok(start) => Action::StartExercise {
+            active: start.active,
+            project: start.project,
+            run_line: start.run_line,
+        },
+        Err(e) => Action::Notify(Notice {
+            error: true,
+            text: format!("{what}: {e}."),
+        }),
     }
 }
 

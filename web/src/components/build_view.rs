@@ -7,8 +7,9 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use crate::bridge::{BuildSettings, BuildVm, StepVm};
+use crate::bridge::{BuildSettings, BuildVm, GraphNodeVm, StepVm};
 use crate::components::build_controls::BuildControls;
+use crate::components::stage_graph::StageGraph;
 use crate::components::timeline::Timeline;
 use crate::state::Action;
 
@@ -106,9 +107,41 @@ pub fn familiar(tag: &str) -> String {
         .to_owned()
 }
 
+/// The element id of a stage's section of steps (`name` as the steps
+/// carry it; empty for a one-stage build).
+pub fn stage_section_id(name: &str) -> String {
+    if name.is_empty() {
+        return "stage-steps".to_owned();
+    }
+    let safe: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    format!("stage-steps-{safe}")
+}
+
 /// The Build view.
 #[function_component(BuildView)]
 pub fn build_view(props: &BuildViewProps) -> Html {
+    // The stage picked in the stage graph: its steps are highlighted.
+    let picked = use_state(|| None::<String>);
+    let on_pick = {
+        let picked = picked.clone();
+        Callback::from(move |node: GraphNodeVm| {
+            let id = match &node.section {
+                Some(section) => stage_section_id(section),
+                None => "skipped-stages".to_owned(),
+            };
+            crate::dom::scroll_into_view(&id);
+            picked.set(Some(node.name));
+        })
+    };
     let controls = html! {
         <BuildControls
             settings={props.settings.clone()}
@@ -169,11 +202,20 @@ pub fn build_view(props: &BuildViewProps) -> Html {
                     }
                 </div>
             }
+            if b.graph.nodes.len() > 1 {
+                <StageGraph graph={Rc::new(b.graph.clone())} selected={(*picked).clone()} on_select={on_pick} />
+            }
             if !b.stages.is_empty() {
                 <Timeline build={b.clone()} selected={props.selected} />
             }
-            { for b.stages.iter().map(|stage| html! {
-                <section class="stage" aria-label={format!("Stage {}", stage.name)}>
+            { for b.stages.iter().map(|stage| {
+                let highlighted = picked.as_deref().is_some_and(|p| {
+                    b.graph.nodes.iter().any(|n| n.name == p && n.section.as_deref() == Some(stage.name.as_str()))
+                });
+                html! {
+                <section id={stage_section_id(&stage.name)}
+                         class={classes!("stage", highlighted.then_some("highlighted"))}
+                         aria-label={format!("Stage {}", stage.name)}>
                     <h3 class="stage-title">
                         <span class="stage-name">{ if stage.name.is_empty() { "(single stage)".to_owned() } else { stage.name.clone() } }</span>
                         <span class="stage-counts muted">{ format!("{} run · {} cached", stage.ran, stage.cached) }</span>
@@ -182,9 +224,9 @@ pub fn build_view(props: &BuildViewProps) -> Html {
                         { for stage.steps.iter().map(|s| step_row(s, props.selected == Some(s.vertex), &props.on_action)) }
                     </ol>
                 </section>
-            }) }
+            }}) }
             if !b.skipped.is_empty() {
-                <p class="skipped muted">
+                <p id="skipped-stages" class="skipped muted">
                     { format!("Not built (the target {} does not need them): {}", if b.target.is_empty() { "stage".to_owned() } else { format!("\u{201c}{}\u{201d}", b.target) }, b.skipped.join(", ")) }
                 </p>
             }

@@ -1,13 +1,15 @@
 //! The Layers view: the built image's layers as a stack sized by bytes,
 //! base-image layers marked with their source image, the build's own
 //! layers with the instruction that made them; and which base images the
-//! build used but left out of the final image.
+//! build used but left out of the final image. A stage picker shows the
+//! layers and files of an intermediate stage instead (the `build` stage
+//! on the sdk image, say), which the final image only takes files from.
 
 use std::rc::Rc;
 
 use yew::prelude::*;
 
-use crate::bridge::{size_text, BuildVm, LayerFilesVm};
+use crate::bridge::{size_text, BuildVm, FileChangeVm, LayerFilesVm, LayerVm, StageLayersVm};
 
 /// Properties of the Layers view.
 #[derive(Properties, PartialEq)]
@@ -34,20 +36,174 @@ fn summary(changes: &[crate::bridge::FileChangeVm]) -> String {
     format!("Files: {}", parts.join(", "))
 }
 
+fn layer_source(l: &LayerVm, own: &str) -> String {
+    match (&l.base, &l.stage) {
+        (Some(image), _) => format!("from {image}"),
+        (None, Some(stage)) => format!("from stage {stage}"),
+        (None, None) => own.to_owned(),
+    }
+}
+
+/// The layers, top first, with the files of each (`files(i)` for layer
+/// `i`, bottom first); `own` names where the build's own layers come from.
+fn layer_list(
+    layers: &[LayerVm],
+    own: &str,
+    files: &dyn Fn(usize) -> Option<Vec<FileChangeVm>>,
+) -> Html {
+    html! {
+        <ol class="layer-list" reversed=true>
+            { for layers.iter().enumerate().rev().map(|(i, l)| {
+                let changes = if l.base.is_none() { files(i) } else { None };
+                let kind = match (&l.base, &l.stage) {
+                    (Some(_), _) => "base",
+                    (None, Some(_)) => "inherited",
+                    (None, None) => "own",
+                };
+                html! {
+                    <li class={classes!("layer", kind)}>
+                        <span class="layer-size">{ l.size_text.clone() }</span>
+                        <code class="layer-cmd" title={l.created_by.clone()}>{ l.created_by.clone() }</code>
+                        <span class="layer-meta">
+                            <span class="layer-src">{ layer_source(l, own) }</span>
+                            <span class="digest muted">{ format!(" · {}", l.digest) }</span>
+                        </span>
+                        if let Some(changes) = changes {
+                            if !changes.is_empty() {
+                                <details class="layer-files">
+                                    <summary>{ summary(&changes) }</summary>
+                                    <ul>
+                                        { for changes.iter().take(200).map(|c| html! {
+                                            <li class={classes!("change", c.change)}>
+                                                <span class="mark" aria-label={c.change}>
+                                                    { match c.change { "added" => "+", "deleted" => "−", _ => "~" } }
+                                                </span>
+                                                <code>{ c.path.clone() }</code>
+                                                <span class="muted">{ c.size.clone() }</span>
+                                            </li>
+                                        }) }
+                                    </ul>
+                                    if changes.len() > 200 {
+                                        <p class="muted">{ format!("… and {} more", changes.len() - 200) }</p>
+                                    }
+                                </details>
+                            }
+                        }
+                    </li>
+                }
+            }) }
+        </ol>
+    }
+}
+
+/// The stage picker: the final image, or another stage's layers.
+fn stage_picker(stages: &[StageLayersVm], shown: &str, on_pick: Callback<Event>) -> Html {
+    html! {
+        <label class="stage-picker control">
+            <span class="label">{ "Stage" }</span>
+            <select aria-label="Stage whose layers are shown" onchange={on_pick}>
+                { for stages.iter().map(|s| {
+                    let text = if s.target {
+                        format!("{} (the image built)", s.name)
+                    } else if s.needed {
+                        format!("{} · {}", s.name, s.base)
+                    } else {
+                        format!("{} (skipped: not needed for the target)", s.name)
+                    };
+                    html! {
+                        <option value={s.name.clone()} selected={s.name == shown} disabled={!s.needed}>{ text }</option>
+                    }
+                }) }
+            </select>
+        </label>
+    }
+}
+
+/// The stack of layers sized by bytes, bottom first.
+fn stack(layers: &[LayerVm], label: String) -> Html {
+    let total = layers.iter().map(|l| l.size).sum::<u64>().max(1);
+    html! {
+        <div class="stack" role="img" aria-label={label}>
+            { for layers.iter().map(|l| {
+                let pct = l.size as f64 / total as f64 * 100.0;
+                let class = classes!("segment", if l.base.is_some() { "base" } else { "own" });
+                html! {
+                    <span {class} style={format!("width: max({pct:.2}%, 2px)")}
+                          title={format!("{} · {}", l.size_text, l.created_by)}></span>
+                }
+            }) }
+        </div>
+    }
+}
+
 /// The Layers view.
 #[function_component(LayersView)]
 pub fn layers_view(props: &LayersViewProps) -> Html {
+    // The stage picked; `None`: the image built.
+    let picked = use_state(|| None::<String>);
     let Some(b) = props.build.clone() else {
         return html! { <div class="view"><p class="placeholder">{ "Building…" }</p></div> };
     };
+    let target = b
+        .stage_layers
+        .iter()
+        .find(|s| s.target)
+        .map(|s| s.name.clone())
+        .unwrap_or_default();
+    let on_pick = {
+        let picked = picked.clone();
+        Callback::from(move |e: Event| {
+            let value = e
+                .target_dyn_into::<web_sys::HtmlSelectElement>()
+                .map(|s| s.value());
+            picked.set(value);
+        })
+    };
+    let shown = picked
+        .as_deref()
+        .filter(|p| b.stage_layers.iter().any(|s| s.needed && s.name == *p))
+        .unwrap_or(target.as_str())
+        .to_owned();
+    let picker = if b.stage_layers.len() > 1 {
+        stage_picker(&b.stage_layers, &shown, on_pick)
+    } else {
+        Html::default()
+    };
+    // An intermediate stage: its layers, with the files of its own.
+    let stage = b.stage_layers.iter().find(|s| s.name == shown && !s.target);
+    if let Some(stage) = stage {
+        let base: u64 = stage
+            .layers
+            .iter()
+            .filter(|l| l.base.is_some())
+            .map(|l| l.size)
+            .sum();
+        let own = stage.size - base;
+        return html! {
+            <div class="view layers-view stage-layers" data-stage={stage.name.clone()}>
+                { picker }
+                <div class="summary ok">
+                    <span class="image-name">{ format!("stage {}", stage.name) }</span>
+                    <span class="counts">
+                        { format!("{} layers · {} · base {} · this stage {}", stage.layers.len(), size_text(stage.size), size_text(base), size_text(own)) }
+                    </span>
+                </div>
+                <p class="muted stage-note">
+                    { format!("{}: an intermediate stage, not an image of its own; the final image keeps none of its layers, only what COPY --from takes out of it.", stage.base) }
+                </p>
+                { stack(&stage.layers, format!("Layers of stage {} sized by bytes: base image {}, this stage {}", stage.name, size_text(base), size_text(own))) }
+                { layer_list(&stage.layers, "this stage", &|i| stage.files.get(i).cloned().flatten()) }
+            </div>
+        };
+    }
     if b.layers.is_empty() {
         return html! {
             <div class="view">
+                { picker }
                 <p class="placeholder">{ "No image: the build did not finish. See the Build view." }</p>
             </div>
         };
     }
-    let total = b.image_size.max(1);
     let base: u64 = b
         .layers
         .iter()
@@ -62,6 +218,7 @@ pub fn layers_view(props: &LayersViewProps) -> Html {
         .unwrap_or_else(|| "<none>".to_owned());
     html! {
         <div class="view layers-view">
+            { picker }
             <div class="summary ok">
                 <span class="image-name">{ name }</span>
                 <span class="counts">
@@ -69,16 +226,7 @@ pub fn layers_view(props: &LayersViewProps) -> Html {
                     { format!(" · base {} · this build {}", size_text(base), size_text(own)) }
                 </span>
             </div>
-            <div class="stack" role="img" aria-label={format!("Layers sized by bytes: base image {}, this build {}", size_text(base), size_text(own))}>
-                { for b.layers.iter().map(|l| {
-                    let pct = l.size as f64 / total as f64 * 100.0;
-                    let class = classes!("segment", if l.base.is_some() { "base" } else { "own" });
-                    html! {
-                        <span {class} style={format!("width: max({pct:.2}%, 2px)")}
-                              title={format!("{} · {}", l.size_text, l.created_by)}></span>
-                    }
-                }) }
-            </div>
+            { stack(&b.layers, format!("Layers sized by bytes: base image {}, this build {}", size_text(base), size_text(own))) }
             if let Some(files) = &*props.files {
                 <p class={classes!("waste", (files.wasted_bytes > 0).then_some("has-waste"))}>
                     { format!("Efficiency {} · wasted space {}", files.efficiency, files.wasted) }
@@ -98,52 +246,10 @@ pub fn layers_view(props: &LayersViewProps) -> Html {
                     </ul>
                 }
             }
-            <ol class="layer-list" reversed=true>
-                { for b.layers.iter().enumerate().rev().map(|(i, l)| {
-                    let own_index = b.layers[..i].iter().filter(|x| x.base.is_none()).count();
-                    let changes = if l.base.is_none() {
-                        props.files.as_ref().as_ref().and_then(|f| f.layers.get(own_index).cloned())
-                    } else {
-                        None
-                    };
-                    html! {
-                        <li class={classes!("layer", if l.base.is_some() { "base" } else { "own" })}>
-                            <span class="layer-size">{ l.size_text.clone() }</span>
-                            <code class="layer-cmd" title={l.created_by.clone()}>{ l.created_by.clone() }</code>
-                            <span class="layer-meta">
-                                <span class="layer-src">
-                                    { match &l.base {
-                                        Some(image) => format!("from {image}"),
-                                        None => "this build".to_owned(),
-                                    } }
-                                </span>
-                                <span class="digest muted">{ format!(" · {}", l.digest) }</span>
-                            </span>
-                            if let Some(changes) = changes {
-                                if !changes.is_empty() {
-                                    <details class="layer-files">
-                                        <summary>{ summary(&changes) }</summary>
-                                        <ul>
-                                            { for changes.iter().take(200).map(|c| html! {
-                                                <li class={classes!("change", c.change)}>
-                                                    <span class="mark" aria-label={c.change}>
-                                                        { match c.change { "added" => "+", "deleted" => "−", _ => "~" } }
-                                                    </span>
-                                                    <code>{ c.path.clone() }</code>
-                                                    <span class="muted">{ c.size.clone() }</span>
-                                                </li>
-                                            }) }
-                                        </ul>
-                                        if changes.len() > 200 {
-                                            <p class="muted">{ format!("… and {} more", changes.len() - 200) }</p>
-                                        }
-                                    </details>
-                                }
-                            }
-                        </li>
-                    }
-                }) }
-            </ol>
+            { layer_list(&b.layers, "this build", &|i| {
+                let own_index = b.layers[..i].iter().filter(|x| x.base.is_none()).count();
+                props.files.as_ref().as_ref().and_then(|f| f.layers.get(own_index).cloned())
+            }) }
             if !b.base_images.is_empty() {
                 <section class="bases">
                     <h3>{ "Base images this build used" }</h3>

@@ -1,5 +1,5 @@
-//! The top bar: the product name, the sample picker, and the Build,
-//! Share, Download and Import actions.
+//! The top bar: the product name, the sample picker (and the pickers the
+//! app adds after it), and the Build, Share, Download and Import actions.
 
 use wasm_bindgen::JsCast;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
@@ -24,6 +24,9 @@ pub struct ToolbarProps {
     pub on_download: Callback<()>,
     /// Import an archive.
     pub on_import: Callback<web_sys::File>,
+    /// More pickers, shown after the sample picker (the exercise picker).
+    #[prop_or_default]
+    pub children: Html,
 }
 
 /// The top bar.
@@ -115,6 +118,7 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
                         }) }
                     </select>
                 </label>
+                { props.children.clone() }
                 <button class="btn primary" onclick={build} title="Build now and update the cache (Ctrl+Enter)">
                     <span aria-hidden="true">{ "▶ " }</span>{ "Build" }
                 </button>

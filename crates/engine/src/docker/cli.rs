@@ -109,6 +109,9 @@ pub(crate) struct Ctx<'a> {
     pub json: bool,
     pub out: String,
     pub err: String,
+    /// The report of the build a `docker build` ran, for
+    /// [`execute_with_build`].
+    pub build: Option<crate::build::BuildReport>,
 }
 
 /// A command's result.
@@ -158,6 +161,19 @@ const GLOBAL_FLAGS: &[Flag] = &[
 /// Runs one `docker` command line (the words after `docker`; a leading
 /// `docker` is skipped) over `state`.
 pub fn execute(argv: &[String], host: &mut dyn Host, state: &mut State) -> Output {
+    execute_with_build(argv, host, state).0
+}
+
+/// Runs one `docker` command line as [`execute`] does and, when it ran a
+/// build (`docker build ...`, also one that failed), also returns that
+/// build's report: the output and the report come from one and the same
+/// build, so a front end can show its steps next to the CLI's output
+/// without building twice.
+pub fn execute_with_build(
+    argv: &[String],
+    host: &mut dyn Host,
+    state: &mut State,
+) -> (Output, Option<crate::build::BuildReport>) {
     let argv: &[String] = match argv.first() {
         Some(d) if d == "docker" => &argv[1..],
         _ => argv,
@@ -169,6 +185,7 @@ pub fn execute(argv: &[String], host: &mut dyn Host, state: &mut State) -> Outpu
         json: false,
         out: String::new(),
         err: String::new(),
+        build: None,
     };
     let code = match run(&mut ctx, argv) {
         Ok(()) => 0,
@@ -180,11 +197,12 @@ pub fn execute(argv: &[String], host: &mut dyn Host, state: &mut State) -> Outpu
             e.code
         }
     };
-    Output {
+    let output = Output {
         stdout: ctx.out,
         stderr: ctx.err,
         exit_code: code,
-    }
+    };
+    (output, ctx.build)
 }
 
 /// The same, with `&str` words.
@@ -603,7 +621,9 @@ fn cmd_build(ctx: &mut Ctx<'_>, args: &[String]) -> Res {
         ctx.err
             .push_str(&render_plain(&report, shown_text.as_deref()));
     }
-    if report.error.is_some() {
+    let failed = report.error.is_some();
+    ctx.build = Some(report);
+    if failed {
         return Err(CliError {
             message: String::new(),
             code: 1,

@@ -13,4 +13,4 @@ pub mod template;
 #[cfg(test)]
 mod tests;
 
-pub use cli::{execute, execute_str, versions, Host, MemoryHost, Output};
+pub use cli::{execute, execute_str, execute_with_build, versions, Host, MemoryHost, Output};

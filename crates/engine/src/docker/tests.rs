@@ -804,3 +804,57 @@ fn rebuilt_tag_shows_the_old_image_id() {
         "<ID12>\n<ID12>\n",
     );
 }
+
+#[test]
+fn execute_with_build_hands_back_the_build_it_ran() {
+    let mut state = State::new();
+    let mut host = sample_host();
+    let words = |line: &str| -> Vec<String> { line.split(' ').map(String::from).collect() };
+    let (out, report) = execute_with_build(
+        &words("docker build --progress json -t aspnetapp ."),
+        &mut host,
+        &mut state,
+    );
+    assert_eq!(out.exit_code, 0, "{}", out.stderr);
+    let Some(report) = report else {
+        panic!("a build returns its report");
+    };
+    // One build: the state counted one, and the image it stored is the report's.
+    assert_eq!(state.builds, 1);
+    let id = report.image.as_ref().map(|i| i.id.clone());
+    assert_eq!(
+        state.tags.get("docker.io/library/aspnetapp:latest"),
+        id.as_ref()
+    );
+    // The CLI's output is this very report.
+    let printed: serde_json::Value = serde_json::from_str(&out.stdout).unwrap_or_default();
+    assert_eq!(printed, build::report_json(&report));
+    assert_eq!(report.stages.len(), 2);
+
+    // Plain progress is the report rendered; a second build is CACHED.
+    let (out, again) =
+        execute_with_build(&words("docker build -t aspnetapp ."), &mut host, &mut state);
+    let Some(again) = again else {
+        panic!("a build returns its report");
+    };
+    assert_eq!(state.builds, 2);
+    assert!(again
+        .steps
+        .iter()
+        .all(|s| s.cached || s.kind == crate::build::StepKind::From));
+    let dockerfile =
+        String::from_utf8_lossy(sample_context().read("Dockerfile").unwrap_or_default())
+            .into_owned();
+    assert_eq!(out.stderr, build::render_plain(&again, Some(&dockerfile)));
+
+    // A failed build hands back its report too; other commands none.
+    let (out, failed) = execute_with_build(
+        &words("docker build --target nope ."),
+        &mut host,
+        &mut state,
+    );
+    assert_eq!(out.exit_code, 1);
+    assert!(failed.is_some_and(|r| r.error.is_some()));
+    let (_, none) = execute_with_build(&words("docker images"), &mut host, &mut state);
+    assert!(none.is_none());
+}

@@ -1,0 +1,72 @@
+//! The exercise picker in the toolbar: the built-in exercises grouped by
+//! difficulty, a ✓ before each one solved. Picking one loads its starting
+//! files; picking "None" leaves the exercise (the files stay).
+
+use std::collections::BTreeSet;
+use std::rc::Rc;
+
+use wasm_bindgen::JsCast;
+use web_sys::HtmlSelectElement;
+use yew::prelude::*;
+
+use crate::exercises;
+
+/// Properties of the exercise picker.
+#[derive(Properties, PartialEq)]
+pub struct ExercisePickerProps {
+    /// The exercise open, if any.
+    pub active: Option<String>,
+    /// Ids of the exercises solved.
+    pub solved: Rc<BTreeSet<String>>,
+    /// An exercise was picked (its id), or `""` for none.
+    pub on_pick: Callback<String>,
+}
+
+/// The exercise picker.
+#[function_component(ExercisePicker)]
+pub fn exercise_picker(props: &ExercisePickerProps) -> Html {
+    let groups = use_memo((), |_| exercises::picker_groups());
+    let onchange = {
+        let cb = props.on_pick.clone();
+        Callback::from(move |e: Event| {
+            if let Some(select) = e
+                .target()
+                .and_then(|t| t.dyn_into::<HtmlSelectElement>().ok())
+            {
+                cb.emit(select.value());
+            }
+        })
+    };
+    let active = props.active.clone().unwrap_or_default();
+    // The select shows the exercise open even after the learner changed
+    // it (the `selected` attributes alone do not move a used select).
+    let select = use_node_ref();
+    {
+        let select = select.clone();
+        use_effect_with(active.clone(), move |id| {
+            if let Some(el) = select.cast::<HtmlSelectElement>() {
+                el.set_value(id);
+            }
+        });
+    }
+    html! {
+        <label class="sample-picker exercise-picker">
+            <span class="label">{ "Exercise" }</span>
+            <select ref={select} aria-label="Exercise" {onchange}>
+                <option value="" selected={active.is_empty()}>{ "None" }</option>
+                { for groups.iter().map(|g| html! {
+                    <optgroup label={g.label}>
+                        { for g.entries.iter().map(|e| {
+                            let solved = props.solved.contains(&e.id);
+                            let text = if solved { format!("✓ {}", e.title) } else { e.title.clone() };
+                            let title = if solved { format!("{} (solved)", e.summary) } else { e.summary.clone() };
+                            html! {
+                                <option value={e.id.clone()} selected={e.id == active} {title}>{ text }</option>
+                            }
+                        }) }
+                    </optgroup>
+                }) }
+            </select>
+        </label>
+    }
+}
