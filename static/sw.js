@@ -21,8 +21,20 @@ self.addEventListener('fetch', (event) => {
         }
         return response;
       })
-      .catch(() =>
-        caches.match(request, { ignoreSearch: true, ignoreVary: true }).then((hit) => hit ?? Response.error()),
-      ),
+      .catch(() => offline(request)),
   );
 });
+
+// Offline: the cached copy; for a page load with no copy of its own (a
+// sub-path, `index.html`), the playground's page.
+const MATCH = { ignoreSearch: true, ignoreVary: true };
+async function offline(request) {
+  const hit = await caches.match(request, MATCH);
+  if (hit) return hit;
+  if (request.mode === 'navigate') {
+    const page = (await caches.match(new URL('./', self.location.href).href, MATCH))
+      ?? (await caches.match(new URL('./index.html', self.location.href).href, MATCH));
+    if (page) return page;
+  }
+  return Response.error();
+}

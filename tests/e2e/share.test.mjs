@@ -194,8 +194,15 @@ test('after the first visit the playground works offline (service worker)', asyn
         && keys.some((r) => r.url.includes('editor'))
         // The page itself: reloading offline needs it in the cache too.
         && keys.some((r) => new URL(r.url).pathname === location.pathname)));
+    await waitFor(other.page, () => navigator.serviceWorker.controller?.state === 'activated');
     await other.context.setOffline(true);
-    await other.page.reload();
+    await other.page.reload().catch(async (e) => {
+      // Say what the cache held, for whoever reads a failure.
+      await other.context.setOffline(false);
+      const keys = await other.page.evaluate(() => caches.open('layerlab-v1')
+        .then((c) => c.keys()).then((ks) => ks.map((r) => r.url))).catch((err) => [String(err)]);
+      throw new Error(`offline reload failed (${e.message}); cached: ${keys.join(', ')}`);
+    });
     await waitFor(other.page, () => document.querySelector('.summary .mode')?.textContent === 'Built');
     assert.ok((await editorText(other.page)).includes('RUN dotnet restore'));
     await shot(other.page, t, 'offline.png');

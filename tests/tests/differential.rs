@@ -163,10 +163,11 @@ fn known_difference(text: &str) -> Option<&'static str> {
 fn json_then_text(text: &str) -> bool {
     let Ok(file) = parse(text) else {
         // Errors may come from such a line too: look at every line.
+        let escape = escape_of(text);
         let mut joined = String::new();
         for line in text.split('\n') {
             let t = line.trim_end_matches([' ', '\t', '\r']);
-            match t.strip_suffix(['\\', '`']) {
+            match t.strip_suffix(escape) {
                 Some(t) => joined.push_str(t),
                 None if line.trim_start().starts_with('#') || line.trim().is_empty() => {}
                 None => {
@@ -188,6 +189,24 @@ fn json_then_text(text: &str) -> bool {
                 .find('[')
                 .is_some_and(|at| starts_with_json_value(&node.original[at..]))
     })
+}
+
+/// The file's escape character: `` ` `` after an `# escape=`` directive
+/// among the leading comment lines, else `\\` (only the real escape
+/// continues a line).
+fn escape_of(text: &str) -> char {
+    for line in text.trim_start_matches('\u{feff}').split('\n') {
+        let Some(rest) = line.trim().strip_prefix('#') else {
+            break;
+        };
+        let Some((key, value)) = rest.split_once('=') else {
+            continue;
+        };
+        if key.trim().eq_ignore_ascii_case("escape") && value.trim() == "`" {
+            return '`';
+        }
+    }
+    '\\'
 }
 
 fn starts_with_json_value(s: &str) -> bool {

@@ -1,11 +1,14 @@
 //! Parse throughput (MB/s): LayerLab's parser beside the `parse-dockerfile`
 //! crate on the same inputs in the same run, so the ratio is measured on one
-//! machine. `layerlab` is `parse_borrowed` (zero-copy, like
-//! `parse-dockerfile`); `layerlab-owned` is `parse`, which also copies the
-//! tree into owned strings. Inputs: BuildKit's own parser test files (concatenated into one
-//! corpus of real-world Dockerfiles; files `parse-dockerfile` rejects are
-//! left out of its side and counted), the tutorial's Dockerfile, and one
-//! generated 50,000-line file.
+//! machine. `layerlab` is `parse_borrowed`: the full parse into the flat,
+//! zero-copy tree (every value a slice of the input where it can be, like
+//! `parse-dockerfile`'s); `layerlab-owned` is `parse`, which also copies the
+//! tree into owned strings. Inputs: BuildKit's own parser test files
+//! (concatenated into one corpus of real-world Dockerfiles; files
+//! `parse-dockerfile` rejects are left out of both sides and counted), the
+//! tutorial's Dockerfile, and one generated 50,000-line file
+//! (`cargo run --release --example parse_n -- gen-large FILE` writes it, for
+//! instruction counts under callgrind).
 
 use std::hint::black_box;
 use std::path::PathBuf;

@@ -1,30 +1,114 @@
 //! Parses a file N times with one parser, for instruction-count comparisons
 //! under `valgrind --tool=callgrind` (repeatable on a loaded machine):
 //! `cargo run --release --example parse_n -- layerlab|layerlab-owned|parse-dockerfile FILE N`.
+//!
+//! `FILE` may be a folder of BuildKit test cases (`NAME/Dockerfile`): each
+//! file `parse-dockerfile` accepts is parsed once per round, as the
+//! benchmark's corpus group does. `parse_n gen-large OUT` writes the
+//! benchmark's generated 50,000-line file.
 
 use std::hint::black_box;
+
+/// The benchmark's 50,000-line Dockerfile (same text as `benches/parse.rs`).
+fn large_file() -> String {
+    let block = [
+        "FROM debian:bookworm-slim AS base",
+        "ARG VERSION=1.2.3",
+        "ENV PATH=/usr/local/bin:$PATH LANG=C.UTF-8",
+        "# install the toolchain",
+        "RUN apt-get update \\",
+        "    && apt-get install -y --no-install-recommends ca-certificates curl git \\",
+        "    # keep the image small",
+        "    && rm -rf /var/lib/apt/lists/*",
+        "WORKDIR /src",
+        "COPY --chown=app:app --chmod=755 package.json package-lock.json ./",
+        "RUN --mount=type=cache,target=/root/.npm npm ci",
+        "COPY . .",
+        "LABEL org.opencontainers.image.title=\"demo\" version=\"${VERSION}\"",
+        "EXPOSE 8080/tcp",
+        "HEALTHCHECK --interval=30s CMD [\"curl\", \"-f\", \"http://localhost:8080/\"]",
+        "USER app",
+        "ENTRYPOINT [\"node\", \"server.js\"]",
+        "",
+    ];
+    let mut s = String::new();
+    let mut lines = 0;
+    while lines < 50_000 {
+        for l in block {
+            s.push_str(l);
+            s.push('\n');
+            lines += 1;
+        }
+    }
+    s
+}
+
+/// The texts to parse: one file, or every accepted `NAME/Dockerfile` of a
+/// folder (sorted by name, as the benchmark reads them).
+fn inputs(path: &str) -> Vec<String> {
+    let p = std::path::Path::new(path);
+    if !p.is_dir() {
+        return match std::fs::read_to_string(p) {
+            Ok(t) => vec![t],
+            Err(e) => {
+                eprintln!("{path}: {e}");
+                std::process::exit(2);
+            }
+        };
+    }
+    let mut files: Vec<(String, String)> = std::fs::read_dir(p)
+        .map(|rd| {
+            rd.flatten()
+                .filter_map(|e| {
+                    let t = std::fs::read_to_string(e.path().join("Dockerfile")).ok()?;
+                    Some((e.file_name().to_string_lossy().into_owned(), t))
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    files.sort();
+    let total = files.len();
+    let accepted: Vec<String> = files
+        .into_iter()
+        .map(|(_, t)| t)
+        .filter(|t| parse_dockerfile::parse(t).is_ok())
+        .collect();
+    eprintln!(
+        "{} of {total} files, {} bytes",
+        accepted.len(),
+        accepted.iter().map(String::len).sum::<usize>()
+    );
+    accepted
+}
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     let (Some(which), Some(path)) = (args.get(1), args.get(2)) else {
-        eprintln!("usage: parse_n layerlab|layerlab-owned|parse-dockerfile FILE [N]");
+        eprintln!("usage: parse_n layerlab|layerlab-owned|parse-dockerfile FILE|DIR [N]");
+        eprintln!("       parse_n gen-large OUT");
         std::process::exit(2);
     };
+    if which == "gen-large" {
+        if let Err(e) = std::fs::write(path, large_file()) {
+            eprintln!("{path}: {e}");
+            std::process::exit(2);
+        }
+        return;
+    }
     let n: usize = args.get(3).and_then(|s| s.parse().ok()).unwrap_or(1);
-    let text = std::fs::read_to_string(path).unwrap_or_else(|e| {
-        eprintln!("{path}: {e}");
-        std::process::exit(2);
-    });
+    let texts = inputs(path);
     for _ in 0..n {
-        match which.as_str() {
-            "layerlab" => {
-                let _ = black_box(layerlab_syntax::parse_borrowed(black_box(&text)));
-            }
-            "layerlab-owned" => {
-                let _ = black_box(layerlab_syntax::parse(black_box(&text)));
-            }
-            _ => {
-                let _ = black_box(parse_dockerfile::parse(black_box(&text)));
+        for text in &texts {
+            match which.as_str() {
+                "layerlab" => {
+                    let _ = black_box(layerlab_syntax::parse_borrowed(black_box(text)));
+                }
+                "layerlab-owned" => {
+                    let _ = black_box(layerlab_syntax::parse(black_box(text)));
+                }
+                _ => {
+                    let _ = black_box(parse_dockerfile::parse(black_box(text)));
+                }
             }
         }
     }

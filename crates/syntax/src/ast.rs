@@ -3,9 +3,10 @@
 //!
 //! The tree is generic over its string type `S`. [`crate::parse`] returns
 //! the owned tree (`S = String`, the default, which every type name means
-//! when written without a parameter); [`crate::parse_borrowed`] returns
-//! `S = Cow<'a, str>`, which borrows from the input wherever the value is a
-//! plain slice of it (zero-copy), and converts with `into_owned`.
+//! when written without a parameter). [`crate::parse_borrowed`] returns the
+//! same facts kept flat ([`crate::BorrowedDockerfile`], zero-copy), which
+//! reads its parts as these types over `&str` and converts to the owned
+//! tree with `into_owned`, or to `S = Cow<'a, str>` with `to_cow`.
 
 use std::borrow::Cow;
 
@@ -130,11 +131,11 @@ pub struct Heredoc<S = String> {
 /// A parser directive at the top of the file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct Directive {
+pub struct Directive<S = String> {
     /// `syntax`, `escape` or `check` (lower case).
-    pub name: String,
+    pub name: S,
     /// The value after `=`.
-    pub value: String,
+    pub value: S,
     /// 1-based line.
     pub line: usize,
     /// The whole directive line.
@@ -177,6 +178,18 @@ impl std::fmt::Display for ParseError {
 }
 
 impl std::error::Error for ParseError {}
+
+impl<S: AsRef<str>> Directive<S> {
+    /// The owned directive.
+    pub fn to_owned_directive(&self) -> Directive {
+        Directive {
+            name: self.name.as_ref().to_string(),
+            value: self.value.as_ref().to_string(),
+            line: self.line,
+            span: self.span,
+        }
+    }
+}
 
 impl<S: AsRef<str>> Instruction<S> {
     /// The values the way the PyPI `dockerfile` package reports them:

@@ -9,19 +9,28 @@ const KNOWN: [&str; 3] = ["syntax", "escape", "check"];
 #[derive(Debug, Default)]
 pub(crate) struct DirectiveParser {
     done: bool,
-    seen: Vec<String>,
+    /// Which of [`KNOWN`] were seen.
+    seen: [bool; 3],
 }
 
 impl DirectiveParser {
     /// Looks at one line (newline removed). Returns the directive's name and
     /// value when the line is one; an error for a repeated directive.
+    #[inline]
     pub(crate) fn parse_line<'a>(
         &mut self,
         line: &'a str,
-    ) -> Result<Option<(String, &'a str)>, String> {
+    ) -> Result<Option<(&'static str, &'a str)>, String> {
         if self.done {
             return Ok(None);
         }
+        self.parse_line_slow(line)
+    }
+
+    fn parse_line_slow<'a>(
+        &mut self,
+        line: &'a str,
+    ) -> Result<Option<(&'static str, &'a str)>, String> {
         let Some(rest) = line.strip_prefix('#') else {
             self.done = true;
             return Ok(None);
@@ -31,15 +40,15 @@ impl DirectiveParser {
             self.done = true;
             return Ok(None);
         };
-        let name = name.to_ascii_lowercase();
-        if !KNOWN.contains(&name.as_str()) {
+        let Some(i) = KNOWN.iter().position(|k| k.eq_ignore_ascii_case(name)) else {
             self.done = true;
             return Ok(None);
-        }
-        if self.seen.contains(&name) {
+        };
+        let name = KNOWN[i];
+        if self.seen[i] {
             return Err(format!("only one {name} parser directive can be used"));
         }
-        self.seen.push(name.clone());
+        self.seen[i] = true;
         Ok(Some((name, value)))
     }
 }
@@ -108,13 +117,10 @@ mod tests {
     #[test]
     fn recognises_directives_until_the_first_other_line() {
         let mut p = DirectiveParser::default();
-        assert_eq!(
-            p.parse_line("# escape=`"),
-            Ok(Some(("escape".to_string(), "`")))
-        );
+        assert_eq!(p.parse_line("# escape=`"), Ok(Some(("escape", "`"))));
         assert_eq!(
             p.parse_line("#SYNTAX = docker/dockerfile:1 "),
-            Ok(Some(("syntax".to_string(), "docker/dockerfile:1")))
+            Ok(Some(("syntax", "docker/dockerfile:1")))
         );
         assert!(p.parse_line("# escape=\\").is_err());
         assert_eq!(p.parse_line("# hello"), Ok(None));

@@ -9,12 +9,10 @@
 const MAX_DEPTH: usize = 10_000;
 
 /// What reading the text as a JSON array gave.
-#[derive(Debug, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum JsonArray {
-    /// An array of strings: each value and its byte range in the input
-    /// (the quoted token). The value is `None` when the token has no
-    /// escape, so it is the text between the quotes.
-    Strings(Vec<(Option<String>, usize, usize)>),
+    /// An array of strings.
+    Strings,
     /// Valid JSON, but not an array of strings only.
     NotStrings,
     /// Not a JSON array at all.
@@ -22,7 +20,11 @@ pub(crate) enum JsonArray {
 }
 
 /// Reads `text` (already left-trimmed by the caller or not) as Go would.
-pub(crate) fn parse(text: &str) -> JsonArray {
+/// `string` is called with each string token's byte range in `text`
+/// (quotes included) and whether it has an escape (when not, the value is
+/// the text between the quotes; else [`decode_into`] gives it); the tokens
+/// are an array of strings only when [`JsonArray::Strings`] is returned.
+pub(crate) fn parse(text: &str, mut string: impl FnMut(usize, usize, bool)) -> JsonArray {
     let b = text.as_bytes();
     let mut p = Parser { b, i: 0 };
     p.ws();
@@ -30,7 +32,6 @@ pub(crate) fn parse(text: &str) -> JsonArray {
         return JsonArray::Invalid;
     }
     p.i += 1;
-    let mut out = Vec::with_capacity(4);
     let mut all_strings = true;
     p.ws();
     if p.peek() == Some(b']') {
@@ -40,15 +41,10 @@ pub(crate) fn parse(text: &str) -> JsonArray {
             p.ws();
             if p.peek() == Some(b'"') {
                 let start = p.i;
-                if p.string(false).is_none() {
+                let Some(escaped) = p.skip_string() else {
                     return JsonArray::Invalid;
-                }
-                let decoded = if b[start..p.i].contains(&b'\\') {
-                    Parser { b, i: start }.string(true)
-                } else {
-                    None
                 };
-                out.push((decoded, start, p.i));
+                string(start, p.i, escaped);
             } else {
                 all_strings = false;
                 if !p.value(1) {
@@ -71,10 +67,16 @@ pub(crate) fn parse(text: &str) -> JsonArray {
         return JsonArray::Invalid;
     }
     if all_strings {
-        JsonArray::Strings(out)
+        JsonArray::Strings
     } else {
         JsonArray::NotStrings
     }
+}
+
+/// Appends the value of a string token that [`parse`] accepted.
+pub(crate) fn decode_into(token: &[u8], out: &mut String) {
+    let mut p = Parser { b: token, i: 0 };
+    let _ = p.string(Some(out));
 }
 
 struct Parser<'a> {
@@ -134,7 +136,7 @@ impl Parser<'_> {
                     }
                 }
                 Some(b'"') => {
-                    if self.string(false).is_none() {
+                    if self.skip_string().is_none() {
                         return false;
                     }
                 }
@@ -192,7 +194,7 @@ impl Parser<'_> {
     /// An object key and its colon.
     fn key(&mut self) -> bool {
         self.ws();
-        if self.peek() != Some(b'"') || self.string(false).is_none() {
+        if self.peek() != Some(b'"') || self.skip_string().is_none() {
             return false;
         }
         self.ws();
@@ -259,24 +261,41 @@ impl Parser<'_> {
         Some(v)
     }
 
-    /// A string token starting at `"`; decoded when `decode` is set.
-    fn string(&mut self, decode: bool) -> Option<String> {
+    /// Skips a string token starting at `"`: `None` when it is not valid,
+    /// else whether it has an escape.
+    #[inline]
+    fn skip_string(&mut self) -> Option<bool> {
+        let b = self.b;
+        // The common case: printable bytes up to the closing quote.
+        let i = crate::scan::find_flagged(b, self.i + 1, |w| {
+            crate::scan::eq(w, b'"') | crate::scan::eq(w, b'\\') | crate::scan::le(w, 0x1f)
+        });
+        if i < b.len() && b[i] == b'"' {
+            self.i = i + 1;
+            return Some(false);
+        }
+        self.string(None)?;
+        Some(true)
+    }
+
+    /// A string token starting at `"`; its value appended to `out` when
+    /// given.
+    fn string(&mut self, mut out: Option<&mut String>) -> Option<()> {
         self.i += 1;
-        let mut out = String::new();
         let mut run = self.i;
         loop {
             let c = self.peek()?;
             match c {
                 b'"' => {
-                    if decode {
+                    if let Some(out) = out.as_deref_mut() {
                         out.push_str(std::str::from_utf8(&self.b[run..self.i]).ok()?);
                     }
                     self.i += 1;
-                    return Some(out);
+                    return Some(());
                 }
                 0..=0x1f => return None,
                 b'\\' => {
-                    if decode {
+                    if let Some(out) = out.as_deref_mut() {
                         out.push_str(std::str::from_utf8(&self.b[run..self.i]).ok()?);
                     }
                     self.i += 1;
@@ -319,7 +338,7 @@ impl Parser<'_> {
                         }
                         _ => return None,
                     };
-                    if decode {
+                    if let Some(out) = out.as_deref_mut() {
                         out.push(ch);
                     }
                     run = self.i;
@@ -334,11 +353,24 @@ impl Parser<'_> {
 mod tests {
     use super::*;
 
+    fn parse(s: &str) -> JsonArray {
+        super::parse(s, |_, _, _| {})
+    }
+
     fn strings(s: &str) -> Vec<String> {
-        match parse(s) {
-            JsonArray::Strings(v) => v
+        let mut toks = Vec::new();
+        match super::parse(s, |a, b, e| toks.push((a, b, e))) {
+            JsonArray::Strings => toks
                 .into_iter()
-                .map(|(d, a, b)| d.unwrap_or_else(|| s[a + 1..b - 1].to_string()))
+                .map(|(a, b, escaped)| {
+                    if escaped {
+                        let mut out = String::new();
+                        decode_into(&s.as_bytes()[a..b], &mut out);
+                        out
+                    } else {
+                        s[a + 1..b - 1].to_string()
+                    }
+                })
                 .collect(),
             other => panic!("{s:?} gave {other:?}"),
         }

@@ -7,15 +7,18 @@
 //! at the edges with [`LineIndex`].
 
 pub mod ast;
+mod borrowed;
 mod directives;
 pub mod dump;
 mod instruction;
 mod json_array;
 pub mod parser;
+mod scan;
 pub mod span;
 pub mod words;
 
 pub use ast::{Arg, Directive, Dockerfile, Flag, Heredoc, Instruction, ParseError, Warning};
+pub use borrowed::{BorrowedDockerfile, InstructionRef};
 pub use directives::{match_directive, parse_directive};
 pub use dump::{dump, go_quote};
 pub use parser::{parse, parse_borrowed, parse_heredoc, MAX_LINE_LENGTH};
