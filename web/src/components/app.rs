@@ -33,8 +33,13 @@ use crate::project::{self, Project, SAMPLES};
 use crate::share::{self, Snapshot};
 use crate::state::{Action, AppState, Notice, ShareInfo, Tab};
 
-/// Milliseconds an edit waits for the next keystroke before the rebuild.
+/// Milliseconds an edit waits for the next keystroke before the rebuild,
+/// once a build has taken longer than a frame (a large project); while
+/// builds fit in [`FRAME_MS`], every edit is rebuilt in the next task.
+/// Exercise checks always wait this long.
 const DEBOUNCE_MS: u32 = 120;
+/// One frame at 60 Hz: the engine's budget for one edit.
+const FRAME_MS: f64 = 16.0;
 /// Milliseconds before the project is written to local storage.
 const SAVE_MS: u32 = 500;
 
@@ -178,6 +183,8 @@ pub fn app() -> Html {
     // preview that an edit just before the click scheduled has nothing
     // to add and must not replace it.
     let built: Rc<RefCell<Option<(u64, crate::bridge::BuildSettings)>>> = use_mut_ref(|| None);
+    // How long the last build took (engine work), to choose the delay.
+    let last_build_ms: Rc<RefCell<f64>> = use_mut_ref(|| 0.0);
     let dispatch: Callback<Action> = {
         let state = state.clone();
         Callback::from(move |a: Action| state.dispatch(a))
@@ -205,10 +212,16 @@ pub fn app() -> Html {
         let revision = state.revision;
         let session = session.clone();
         let dispatch = dispatch.clone();
-        let delay = if commit { 0 } else { DEBOUNCE_MS };
+        let fits_a_frame = *last_build_ms.borrow() < FRAME_MS;
+        let delay = if commit || fits_a_frame {
+            0
+        } else {
+            DEBOUNCE_MS
+        };
+        let last_build_ms = last_build_ms.clone();
         let built = built.clone();
-        // The open exercise's checks run in the same pause of typing, once
-        // per revision, after the build is shown.
+        // The open exercise's checks run once typing pauses, once per
+        // revision.
         let checks = {
             let exercise = state.exercise.unchecked(revision);
             let project = project.clone();
@@ -225,18 +238,19 @@ pub fn app() -> Html {
         // `commit` is read when the effect runs, not a dependency: the
         // committed build must not be followed by a preview of the same files.
         use_effect_with((revision, settings.clone()), move |_| {
+            let check_timer = (!restoring).then(|| Timeout::new(DEBOUNCE_MS, checks));
             let timer = Timeout::new(delay, move || {
                 if restoring {
                     return;
                 }
                 if !commit && *built.borrow() == Some((revision, settings.clone())) {
-                    checks();
                     return;
                 }
                 let start = dom::now_ms();
                 let analysis = Rc::new(bridge::analyze(&project));
                 let build = session.borrow_mut().build(&project, &settings, commit);
                 let ms = dom::now_ms() - start;
+                *last_build_ms.borrow_mut() = ms;
                 dispatch.emit(Action::Built {
                     build: Rc::new(build),
                     revision,
@@ -246,9 +260,11 @@ pub fn app() -> Html {
                 if commit {
                     dispatch.emit(Action::Images(Rc::new(session.borrow().images())));
                 }
-                checks();
             });
-            move || drop(timer)
+            move || {
+                drop(timer);
+                drop(check_timer);
+            }
         });
     }
 
