@@ -9,8 +9,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
-import { gzipSync } from 'node:zlib';
-import { ARTIFACTS, isLocal, launchBrowser, requireDist, serveStatic } from './support.mjs';
+import { ARTIFACTS, isLocal, launchBrowser, requireDist, serveStatic, tarGz } from './support.mjs';
 import { TIMEOUT, shot, typeInEditor, waitFor } from './ui.mjs';
 
 let server;
@@ -27,31 +26,6 @@ after(async () => {
   await browser?.close();
   await server?.close();
 });
-
-/** A ustar archive of `files` ({ path: Buffer | string }), gzipped. */
-function tarGz(files) {
-  const blocks = [];
-  for (const [name, data] of Object.entries(files)) {
-    const body = Buffer.isBuffer(data) ? data : Buffer.from(data);
-    const header = Buffer.alloc(512);
-    header.write(name, 0);
-    header.write('0000644\0', 100);
-    header.write('0000000\0', 108);
-    header.write('0000000\0', 116);
-    header.write(body.length.toString(8).padStart(11, '0') + '\0', 124);
-    header.write('00000000000\0', 136);
-    header.write('        ', 148);
-    header.write('0', 156);
-    header.write('ustar\0', 257);
-    header.write('00', 263);
-    let sum = 0;
-    for (const b of header) sum += b;
-    header.write(sum.toString(8).padStart(6, '0') + '\0 ', 148);
-    blocks.push(header, body, Buffer.alloc((512 - (body.length % 512)) % 512));
-  }
-  blocks.push(Buffer.alloc(1024));
-  return gzipSync(Buffer.concat(blocks));
-}
 
 /** `n` bytes that do not compress (xorshift32 from `seed`): never valid UTF-8 for long. */
 function noise(n, seed) {
