@@ -34,6 +34,8 @@ try {
     await page.evaluate(() => localStorage.clear()).catch(() => {});
     await page.goto(`${server.url}?bench=${i}`);
     await page.waitForFunction(() => window.__interactive, null, { timeout: 30_000 });
+    // The first paint can come after the first build is in the DOM.
+    await page.waitForFunction(() => performance.getEntriesByName('first-contentful-paint').length > 0, null, { timeout: 30_000 });
     runs.push(await page.evaluate(() => ({
       fcp: performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? NaN,
       interactive: window.__interactive,

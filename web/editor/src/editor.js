@@ -125,6 +125,9 @@ function extensions(lang, onChange) {
     lintGutter(),
     syntaxHighlighting(highlight),
     highlightField,
+    // Ctrl/Cmd+Enter builds (the page listens for it): the editor must not
+    // also insert a blank line, as CodeMirror's default keymap would.
+    keymap.of([{ key: 'Mod-Enter', run: () => true }]),
     keymap.of([...defaultKeymap, ...historyKeymap, ...searchKeymap, ...lintKeymap]),
     EditorState.tabSize.of(4),
     language(lang),

@@ -239,7 +239,7 @@ pub fn app() -> Html {
         // committed build must not be followed by a preview of the same files.
         use_effect_with((revision, settings.clone()), move |_| {
             let check_timer = (!restoring).then(|| Timeout::new(DEBOUNCE_MS, checks));
-            let timer = Timeout::new(delay, move || {
+            let run = move || {
                 if restoring {
                     return;
                 }
@@ -250,7 +250,11 @@ pub fn app() -> Html {
                 let analysis = Rc::new(bridge::analyze(&project));
                 let build = session.borrow_mut().build(&project, &settings, commit);
                 let ms = dom::now_ms() - start;
-                *last_build_ms.borrow_mut() = ms;
+                // Previews choose the delay; a committed build also runs
+                // `docker build` (and the first one pulls the base images).
+                if !commit {
+                    *last_build_ms.borrow_mut() = ms;
+                }
                 dispatch.emit(Action::Built {
                     build: Rc::new(build),
                     revision,
@@ -260,7 +264,17 @@ pub fn app() -> Html {
                 if commit {
                     dispatch.emit(Action::Images(Rc::new(session.borrow().images())));
                 }
-            });
+            };
+            // A preview that fits in a frame runs right after this render, in
+            // the same task: the edit and its build are painted together. A
+            // committed build (a loaded project, the Build button) waits for
+            // the next task, so the page paints first.
+            let timer = if delay == 0 && !commit {
+                run();
+                None
+            } else {
+                Some(Timeout::new(delay, run))
+            };
             move || {
                 drop(timer);
                 drop(check_timer);
