@@ -68,10 +68,32 @@ test('a damaged link says so and shows the default sample', async (t) => {
     await other.page.locator('.notice.error').waitFor();
     assert.match(await other.page.locator('.notice.error').textContent(), /could not be opened.*damaged/);
     assert.ok((await editorText(other.page)).includes('RUN dotnet restore'));
+    // Only the fragment changes: the open page reads the new link.
     await other.page.goto(`${server.url}#v7:AAAA`);
-    await other.page.reload();
+    await waitFor(other.page, () => /another version of LayerLab/.test(document.querySelector('.notice.error')?.textContent ?? ''));
+  } finally {
+    await other.close();
+  }
+});
+
+test('a share link pasted into a tab already open loads its project', async () => {
+  const other = await launchBrowser();
+  try {
+    await other.page.goto(server.url);
+    await waitFor(other.page, () => document.querySelector('.summary .mode')?.textContent === 'Built');
+    assert.ok(!(await editorText(other.page)).includes('LABEL shared="yes"'));
+    // Only the fragment changes: no page load.
+    const fragment = link.split('#')[1];
+    await other.page.evaluate((f) => { location.hash = f; }, fragment);
+    await waitFor(other.page, () => document.querySelector('.cm-host')?.layerlabEditor?.text().endsWith('LABEL shared="yes"\n'));
+    assert.equal(await other.page.getByLabel('docker run command line').inputValue(), 'docker run --rm -p 5000:80 aspnetapp');
+    await waitFor(other.page, () => location.hash === '');
+    // A damaged one says so and keeps the project.
+    await other.page.evaluate(() => { location.hash = 'v1:AAAA'; });
     await other.page.locator('.notice.error').waitFor();
-    assert.match(await other.page.locator('.notice.error').textContent(), /another version of LayerLab/);
+    assert.match(await other.page.locator('.notice.error').textContent(), /could not be opened.*Your project is unchanged/);
+    assert.ok((await editorText(other.page)).endsWith('LABEL shared="yes"\n'));
+    assert.deepEqual(other.errors, []);
   } finally {
     await other.close();
   }

@@ -404,15 +404,33 @@ pub fn app() -> Html {
             }
         })
     };
-    // An exercise link opened in a tab already showing the playground:
-    // only the fragment changes, so the page does not load again.
+    // An exercise link or a share link opened in a tab already showing the
+    // playground: only the fragment changes, so the page does not load
+    // again.
     {
         let dispatch = dispatch.clone();
+        let embed = state.embed;
         use_effect_with((), move |_| {
             let handler = wasm_bindgen::closure::Closure::<dyn FnMut()>::new(move || {
-                if let Some(id) = exercises::link_id(&dom::fragment()) {
+                let fragment = dom::fragment();
+                if let Some(id) = exercises::link_id(&fragment) {
                     dom::replace_fragment("");
                     dispatch.emit(open_exercise(&id, "The exercise link could not be opened"));
+                } else if !fragment.is_empty() && !embed {
+                    dom::replace_fragment("");
+                    match Snapshot::decode(&fragment) {
+                        Ok(snapshot) => {
+                            let mut next = state_of_snapshot(&snapshot);
+                            next.exercise.solved = Rc::new(exercises::stored_solved());
+                            dispatch.emit(Action::Restored(Box::new(next)));
+                        }
+                        Err(e) => dispatch.emit(Action::Notify(Notice {
+                            error: true,
+                            text: format!(
+                                "The link could not be opened: {e}. Your project is unchanged."
+                            ),
+                        })),
+                    }
                 }
             });
             let window = web_sys::window();
