@@ -159,26 +159,8 @@ mod tests {
     use crate::context::Context;
     use crate::state::State;
 
-    const ASPNETAPP: &str = "# https://hub.docker.com/_/microsoft-dotnet
-FROM mcr.microsoft.com/dotnet/sdk:8.0 AS build
-WORKDIR /source
-
-# copy csproj and restore as distinct layers
-COPY *.sln .
-COPY aspnetapp/*.csproj ./aspnetapp/
-RUN dotnet restore
-
-# copy everything else and build app
-COPY aspnetapp/. ./aspnetapp/
-WORKDIR /source/aspnetapp
-RUN dotnet publish -c release -o /app --no-restore
-
-# final stage/image
-FROM mcr.microsoft.com/dotnet/aspnet:8.0
-WORKDIR /app
-COPY --from=build /app ./
-ENTRYPOINT [\"dotnet\", \"aspnetapp.dll\"]
-";
+    /// The tutorial's Dockerfile, as the playground ships it.
+    const ASPNETAPP: &str = include_str!("../../../static/samples/aspnetapp/Dockerfile");
 
     fn run(dockerfile: &str, files: &[(&str, &str)], target: Option<&str>) -> BuildReport {
         let mut all = vec![("Dockerfile", dockerfile)];
