@@ -3,11 +3,9 @@
 //! base64url-encoded into the URL fragment (`#v1:...`), kept in
 //! `localStorage`, or packed as a `.tar.gz`.
 
-use std::io::{Read, Write};
+use std::io::Read;
 
-use flate2::read::DeflateDecoder;
-use flate2::write::{DeflateEncoder, GzEncoder};
-use flate2::Compression;
+use layerlab_engine::gzip::{self, DeflateDecoder};
 use serde::{Deserialize, Serialize};
 
 use crate::bridge::BuildSettings;
@@ -20,6 +18,14 @@ pub const VERSION: u32 = 1;
 /// Links longer than this are refused: many chat tools and browsers cut
 /// long URLs.
 pub const MAX_LINK_CHARS: usize = 16 * 1024;
+
+/// The deflate level of links (flate2's `Compression::best()`, which made
+/// the links out there: the same level gives the same links).
+const LINK_LEVEL: u8 = 9;
+
+/// The gzip level of the project download (flate2's
+/// `Compression::default()`).
+const DOWNLOAD_LEVEL: u8 = 6;
 
 /// The `localStorage` key.
 pub const STORAGE_KEY: &str = "layerlab.project";
@@ -150,9 +156,7 @@ impl Snapshot {
     /// `v1:` and the compressed snapshot.
     pub fn encode(&self) -> String {
         let json = serde_json::to_vec(self).unwrap_or_default();
-        let mut enc = DeflateEncoder::new(Vec::new(), Compression::best());
-        let _ = enc.write_all(&json);
-        let bytes = enc.finish().unwrap_or_default();
+        let bytes = gzip::deflate(&json, LINK_LEVEL);
         format!("v{VERSION}:{}", base64url_encode(&bytes))
     }
 
@@ -249,8 +253,7 @@ pub fn base64url_decode(text: &str) -> Option<Vec<u8>> {
 
 /// The project as a `.tar.gz` (what `docker build` would be sent).
 pub fn project_tar_gz(project: &Project) -> Result<Vec<u8>, String> {
-    let gz = GzEncoder::new(Vec::new(), Compression::default());
-    let mut tar = tar::Builder::new(gz);
+    let mut tar = tar::Builder::new(Vec::new());
     for f in &project.files {
         let bytes = f.bytes();
         let mut header = tar::Header::new_gnu();
@@ -261,8 +264,8 @@ pub fn project_tar_gz(project: &Project) -> Result<Vec<u8>, String> {
         tar.append_data(&mut header, &f.path, bytes)
             .map_err(|e| format!("cannot pack {}: {e}", f.path))?;
     }
-    let gz = tar.into_inner().map_err(|e| e.to_string())?;
-    gz.finish().map_err(|e| e.to_string())
+    let tar = tar.into_inner().map_err(|e| e.to_string())?;
+    Ok(gzip::gzip(&tar, DOWNLOAD_LEVEL))
 }
 
 /// Files of an imported archive as a project: the context root is the
@@ -418,6 +421,143 @@ mod tests {
             Some(vec![0, 159, 146, 150])
         );
         assert_eq!(back.files[0].path, "Dockerfile");
+    }
+
+    /// The link encoding before the engine's `gzip` module: flate2.
+    fn flate2_encode(snap: &Snapshot) -> String {
+        use std::io::Write;
+        let json = serde_json::to_vec(snap).unwrap_or_default();
+        let mut enc = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::best());
+        let _ = enc.write_all(&json);
+        let bytes = enc.finish().unwrap_or_default();
+        format!("v{VERSION}:{}", base64url_encode(&bytes))
+    }
+
+    /// The decompression of a link's bytes before: flate2.
+    fn flate2_inflate(bytes: &[u8]) -> Result<Vec<u8>, String> {
+        let mut json = Vec::new();
+        flate2::read::DeflateDecoder::new(bytes)
+            .take(64 << 20)
+            .read_to_end(&mut json)
+            .map(|_| json)
+            .map_err(|e| e.to_string())
+    }
+
+    fn inflate(bytes: &[u8]) -> Result<Vec<u8>, String> {
+        let mut json = Vec::new();
+        DeflateDecoder::new(bytes)
+            .take(64 << 20)
+            .read_to_end(&mut json)
+            .map(|_| json)
+            .map_err(|e| e.to_string())
+    }
+
+    /// The download before: tar into flate2's gzip writer.
+    fn flate2_tar_gz(project: &Project) -> Vec<u8> {
+        let gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        let mut tar = tar::Builder::new(gz);
+        for f in &project.files {
+            let bytes = f.bytes();
+            let mut header = tar::Header::new_gnu();
+            header.set_size(bytes.len() as u64);
+            header.set_mode(f.mode);
+            header.set_mtime(0);
+            header.set_entry_type(tar::EntryType::Regular);
+            assert!(tar.append_data(&mut header, &f.path, bytes).is_ok());
+        }
+        let gz = tar.into_inner().ok();
+        gz.and_then(|gz| gz.finish().ok()).unwrap_or_default()
+    }
+
+    /// Every sample, and the default one with generated files added:
+    /// text of many shapes and sizes, binary files, other modes.
+    fn projects() -> Vec<Project> {
+        let mut x: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut next = move || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        let mut out: Vec<Project> = SAMPLES.iter().map(Project::from_sample).collect();
+        for round in 0..12u64 {
+            let mut p = Project::sample();
+            for i in 0..(round % 5 + 1) {
+                let n = (next() % 30_000) as usize >> (round % 4 * 3);
+                let text: String = match (round + i) % 4 {
+                    0 => (0..n)
+                        .map(|_| (b' ' + (next() % 95) as u8) as char)
+                        .collect(),
+                    1 => "RUN apt-get install -y curl \u{e9}\u{1f600}\n".repeat(n / 30 + 1),
+                    2 => (0..n / 8).map(|k| format!("{k:x}\n")).collect(),
+                    _ => String::new(),
+                };
+                p = p.with_file(ProjectFile::text(format!("gen/{round}/{i}.txt"), text));
+                let bytes: Vec<u8> = (0..n / 3).map(|_| next() as u8).collect();
+                p = p.with_file(ProjectFile::from_bytes(
+                    format!("bin/{round}-{i}.bin"),
+                    bytes,
+                    if i % 2 == 0 { 0o644 } else { 0o755 },
+                ));
+            }
+            out.push(p);
+        }
+        out
+    }
+
+    #[test]
+    fn links_and_downloads_are_the_bytes_flate2_made() {
+        let mut links = 0;
+        for (i, project) in projects().into_iter().enumerate() {
+            let mut s = AppState::new(project.clone(), SAMPLES[0].run.to_owned());
+            s.tab = if i % 2 == 0 { Tab::Run } else { Tab::Build };
+            s.settings.build_args = format!("N={i}");
+            s.project = std::rc::Rc::new(project.clone());
+            let snap = Snapshot::of(&s);
+            let link = snap.encode();
+            assert_eq!(link, flate2_encode(&snap), "project {i}");
+            let back = Snapshot::decode(&format!("#{link}"));
+            assert_eq!(back.as_ref().map(Snapshot::project), Ok(project.clone()));
+            assert_eq!(
+                project_tar_gz(&project).ok(),
+                Some(flate2_tar_gz(&project)),
+                "download {i}"
+            );
+            // The link's bytes, whole, cut short and damaged, decompress
+            // (or fail) as flate2 decompressed them.
+            let bytes = base64url_decode(&link[3..]).unwrap_or_default();
+            let mut variants = vec![bytes.clone()];
+            for cut in [
+                0,
+                1,
+                bytes.len() / 3,
+                bytes.len() / 2,
+                bytes.len().saturating_sub(1),
+            ] {
+                variants.push(bytes[..cut.min(bytes.len())].to_vec());
+            }
+            for k in 0..8 {
+                let mut d = bytes.clone();
+                if let Some(b) = d.get_mut((k * 7919 + i * 31) % bytes.len().max(1)) {
+                    *b ^= 1 << (k % 8);
+                }
+                variants.push(d);
+            }
+            for v in &variants {
+                assert_eq!(inflate(v), flate2_inflate(v), "project {i}");
+                let text = format!("#v1:{}", base64url_encode(v));
+                let want = flate2_inflate(v);
+                let got = Snapshot::decode(&text);
+                if want.is_err() {
+                    assert_eq!(
+                        got.err().as_deref(),
+                        Some("this link is damaged (it does not decompress)")
+                    );
+                }
+                links += 1;
+            }
+        }
+        println!("share links and downloads: {links} links agree with flate2");
     }
 
     #[test]

@@ -624,7 +624,7 @@ fn walk(
     let tracker = Tracker::default();
     let inner: Box<dyn Read + '_> = if gzip {
         // Go's gzip reader reads concatenated members as one stream.
-        Box::new(flate2::read::MultiGzDecoder::new(bytes))
+        Box::new(crate::gzip::GzDecoder::new(bytes))
     } else {
         Box::new(bytes)
     };

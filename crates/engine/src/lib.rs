@@ -15,6 +15,7 @@ pub mod dockerignore;
 pub mod exercise;
 pub mod filesystem;
 pub mod glob;
+pub mod gzip;
 pub mod image;
 pub mod image_store;
 pub mod instructions;
