@@ -371,6 +371,45 @@ mod tests {
         assert_eq!(back.selected(), "aspnetapp/Program.cs");
     }
 
+    fn small_snapshot() -> Snapshot {
+        Snapshot {
+            v: 1,
+            name: "app".into(),
+            origin: "import".into(),
+            files: vec![
+                SnapFile {
+                    p: "Dockerfile".into(),
+                    t: "FROM alpine\nCOPY run.sh /\nCMD [\"/run.sh\"]\n".into(),
+                    b: None,
+                    m: 0o644,
+                },
+                SnapFile {
+                    p: "run.sh".into(),
+                    t: String::new(),
+                    b: Some(base64url_encode(b"#!/bin/sh\necho hi\n\x00\xff")),
+                    m: 0o755,
+                },
+            ],
+            tab: "run".into(),
+            run: "docker run --rm app".into(),
+            target: String::new(),
+            args: "A=1".into(),
+            sel: "run.sh".into(),
+        }
+    }
+
+    /// The link flate2 (`Compression::best()`) made for [`small_snapshot`].
+    const FLATE2_LINK: &str = "v1:RY_NDoIwEIRfpdkzaowetIkHI0qMIsSDCQEORStWaGnKT2II7-5iD16ana-7O7M9dEDnDigmOVBgWoMDlRG5UCiF1JVpkDxFyWugcQ8asVvdC25Ghl8NgsM18AkrtVA8UbsgjIhp1bR-kRlK3yVxAjNLEkgTBYNjF1mGSzIUx8--i2TZnheXaidvb-atcuYVp224wg4JdLleDCkassyOIh1fCo9fntGTTCZGEntFw0zOx3RYY4nxYbuZo6h5-fcevg";
+
+    #[test]
+    fn a_link_made_with_flate2_still_reads_and_is_made_again() {
+        assert_eq!(
+            Snapshot::decode(&format!("#{FLATE2_LINK}")),
+            Ok(small_snapshot())
+        );
+        assert_eq!(small_snapshot().encode(), FLATE2_LINK);
+    }
+
     #[test]
     fn bad_links_say_why() {
         assert!(Snapshot::decode("#hello").is_err());
