@@ -22,6 +22,7 @@ use layerlab_engine::lint::{self, ImageLookup, LintOptions};
 use layerlab_engine::run::{
     parse_run_args, plan_run, ContainerInput, EnvOrigin, HostInput, PortStatus, RunCommand,
 };
+use layerlab_engine::shared_sort;
 use layerlab_engine::stage_graph::{ChangeKind, DependencySource, LayerFileChange, StageReport};
 use layerlab_engine::state::LayerInfo;
 use layerlab_engine::state::State;
@@ -157,7 +158,8 @@ pub fn analyze(project: &Project) -> Analysis {
             let report = lint::lint(&file, text, &options);
             // The parser's empty-continuation warning is also a build check
             // (NoEmptyContinuation): show it once, as the check when there is one.
-            let checked: BTreeSet<usize> = report.warnings.iter().map(|d| d.line).collect();
+            let checked: BTreeSet<usize> =
+                shared_sort::collect_by_insert(report.warnings.iter().map(|d| d.line));
             for w in &file.warnings {
                 if !checked.contains(&w.line) {
                     push(Severity::Warning, w.span, w.short.clone(), None, "");
@@ -180,7 +182,7 @@ pub fn analyze(project: &Project) -> Analysis {
             }
         }
     }
-    out.problems.sort_by_key(|p| (p.line, p.column));
+    shared_sort::sort_by_key(&mut out.problems, |p| (p.line, p.column));
     out
 }
 
@@ -526,11 +528,9 @@ fn short_digest(d: &str) -> String {
 /// The last line of the instruction that starts on `line`.
 fn end_lines(text: &str) -> BTreeMap<usize, usize> {
     match layerlab_syntax::parse(text) {
-        Ok(df) => df
-            .instructions
-            .iter()
-            .map(|i| (i.start_line, i.end_line))
-            .collect(),
+        Ok(df) => shared_sort::collect_by_insert(
+            df.instructions.iter().map(|i| (i.start_line, i.end_line)),
+        ),
         Err(_) => BTreeMap::new(),
     }
 }
@@ -616,11 +616,12 @@ pub fn build_vm(
         }
     }
     let ran = report.steps.iter().filter(|s| !s.cached).count();
-    let final_bases: BTreeSet<String> = report
-        .image
-        .iter()
-        .flat_map(|i| i.layers.iter().filter_map(|l| l.base.clone()))
-        .collect();
+    let final_bases: BTreeSet<String> = shared_sort::collect_by_insert(
+        report
+            .image
+            .iter()
+            .flat_map(|i| i.layers.iter().filter_map(|l| l.base.clone())),
+    );
     let base_images = report
         .images
         .iter()
@@ -1206,7 +1207,7 @@ impl Session {
             }
             "ls" => {
                 let mut names: Vec<&str> = project.files.iter().map(|f| f.path.as_str()).collect();
-                names.sort_unstable();
+                shared_sort::sort(&mut names);
                 out.entry.output = names.join("\n") + "\n";
                 return out;
             }
@@ -1554,7 +1555,8 @@ pub fn images_vm(state: &State, bases: &[String]) -> ImagesVm {
     }
     let mut count: BTreeMap<String, (usize, u64)> = BTreeMap::new();
     for img in &images {
-        let distinct: BTreeSet<&String> = img.layers.iter().map(|l| &l.digest).collect();
+        let distinct: BTreeSet<&String> =
+            shared_sort::collect_by_insert(img.layers.iter().map(|l| &l.digest));
         for (d, size) in distinct.into_iter().map(|d| {
             (
                 d,

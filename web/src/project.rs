@@ -7,6 +7,8 @@
 
 use std::rc::Rc;
 
+use layerlab_engine::shared_sort;
+
 /// One file of the project: a slash-separated path relative to the build
 /// context root, its text, and its permission bits.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -278,7 +280,7 @@ impl Project {
     /// Orders files as the tree shows them: the Dockerfile first, then
     /// root files, then folders, each level by name (dot files first).
     pub fn sort(&mut self) {
-        self.files.sort_by_key(|f| tree_key(&f.path));
+        shared_sort::sort_by_key(&mut self.files, |f| tree_key(&f.path));
     }
 }
 
@@ -363,7 +365,7 @@ mod tests {
             assert!(paths
                 .iter()
                 .all(|p| !p.starts_with('/') && !p.contains('\\')));
-            paths.sort_unstable();
+            shared_sort::sort(&mut paths);
             paths.dedup();
             assert_eq!(paths.len(), project.files.len());
         }

@@ -12,6 +12,7 @@ use std::hint::black_box;
 use std::path::PathBuf;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use layerlab_engine::shared_sort;
 
 mod common;
 
@@ -30,7 +31,7 @@ fn sets() -> Vec<(String, Vec<String>)> {
             .map(|rd| rd.flatten().map(|e| e.path()).collect())
             .unwrap_or_default();
         lists.retain(|p| p.extension().is_some_and(|e| e == "list"));
-        lists.sort();
+        shared_sort::sort(&mut lists);
         return lists
             .iter()
             .map(|p| {
@@ -46,7 +47,7 @@ fn sets() -> Vec<(String, Vec<String>)> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
         .map(|rd| rd.flatten().map(|e| e.path().join("Dockerfile")).collect())
         .unwrap_or_default();
-    files.sort();
+    shared_sort::sort(&mut files);
     let corpus = files
         .iter()
         .filter_map(|p| std::fs::read_to_string(p).ok())

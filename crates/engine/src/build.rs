@@ -45,6 +45,7 @@ use crate::instructions::{
     self, chomp_heredoc, parse_heredoc_word, ArgDef, Command, CommandKind, InlineFile,
 };
 use crate::paths;
+use crate::shared_sort;
 use crate::shell::{self, ExecEnv};
 use crate::stage_graph::{
     file_changes, DependencyKind, DependencySource, LayerFileChange, StageDependency, StageReport,
@@ -1501,7 +1502,7 @@ impl<'a> Builder<'a> {
             .filter(|(_, v)| v.is_some())
             .map(|(k, _)| k.clone())
             .collect();
-        names.sort();
+        shared_sort::sort(&mut names);
         names.dedup();
         names
     }
@@ -2567,7 +2568,7 @@ impl<'a> Builder<'a> {
         // Rows, in Dockerfile order.
         let ds_order: Vec<usize> = {
             let mut idx: Vec<usize> = (0..self.ds.len()).collect();
-            idx.sort_by_key(|&d| self.ds[d].stage_idx.unwrap_or(usize::MAX));
+            shared_sort::sort_by_key(&mut idx, |&d| self.ds[d].stage_idx.unwrap_or(usize::MAX));
             let mut pos = vec![0; self.ds.len()];
             for (p, &d) in idx.iter().enumerate() {
                 pos[d] = p;
@@ -2577,7 +2578,7 @@ impl<'a> Builder<'a> {
         let mut rows: Vec<usize> = (0..g_count)
             .filter(|&g| self.vertices[winner[g]].is_step)
             .collect();
-        rows.sort_by_key(|&g| {
+        shared_sort::sort_by_key(&mut rows, |&g| {
             let w = &self.vertices[winner[g]];
             (ds_order[w.ds], w.index, w.kind == StepKind::Link, winner[g])
         });

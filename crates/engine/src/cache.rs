@@ -26,6 +26,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::copy::{Chmod, Chown, Selection};
 use crate::digest::digest_of;
+use crate::shared_sort;
 
 /// A cache key (`sha256:...`).
 pub type CacheKey = String;
@@ -208,7 +209,7 @@ impl CacheStore {
             .values()
             .map(|r| (r.last_used, r.key.clone()))
             .collect();
-        by_age.sort();
+        shared_sort::sort(&mut by_age);
         let drop = self.records.len() - max;
         for (_, k) in by_age.into_iter().take(drop) {
             self.records.remove(&k);

@@ -26,6 +26,7 @@ use crate::filesystem::{Fs, Node, NodeKind};
 use crate::glob::{has_wildcards, GoPattern};
 use crate::limits::Budget;
 use crate::paths;
+use crate::shared_sort;
 
 /// A COPY or ADD that cannot be done.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -335,7 +336,7 @@ pub fn resolve_wildcards(fs: &Fs, src: &str) -> Result<Vec<String>, CopyError> {
         }
         current = next;
     }
-    current.sort();
+    shared_sort::sort(&mut current);
     Ok(current)
 }
 

@@ -10,6 +10,8 @@ use std::fmt;
 
 use layerlab_syntax::{Dockerfile, Instruction, Span};
 
+use crate::shared_sort;
+
 /// An instruction BuildKit rejects before building.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct InstructionError {
@@ -383,7 +385,7 @@ pub(crate) fn parse_flags(
             // BuildKit suggests from a map's keys (no set order); sorting
             // makes ties deterministic.
             let mut names: Vec<&str> = defs.iter().map(|(n, _)| *n).collect();
-            names.sort_unstable();
+            shared_sort::sort(&mut names);
             return Err((
                 suggest(format!("unknown flag: {flag_name}"), name, &names, true),
                 flag.span,
@@ -800,7 +802,7 @@ pub fn parse_command(ins: &Instruction) -> Result<Command, InstructionError> {
             }
             no_flags(ins)?;
             let mut ports = args.clone();
-            ports.sort();
+            shared_sort::sort(&mut ports);
             CommandKind::Expose(ports)
         }
         "user" => {

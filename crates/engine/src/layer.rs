@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 use crate::digest::{sha256_digest, sha256_hex};
 use crate::filesystem::{Change, Fs, LayerDiff, Node, NodeKind};
 use crate::paths;
+use crate::shared_sort;
 
 /// What one layer entry is.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -549,7 +550,9 @@ pub fn analyze(layers: &[Vec<LayerEntry>], first_analysed: usize) -> WasteReport
         }
         wasted_total += wasted;
     }
-    inefficiencies.sort_by(|a, b| b.total_size.cmp(&a.total_size).then(a.path.cmp(&b.path)));
+    shared_sort::sort_by(&mut inefficiencies, |a, b| {
+        b.total_size.cmp(&a.total_size).then(a.path.cmp(&b.path))
+    });
     let sizes: Vec<u64> = layers.iter().skip(first).map(|l| entries_size(l)).collect();
     WasteReport {
         efficiency,

@@ -24,6 +24,7 @@ pub mod limits;
 pub mod lint;
 pub mod paths;
 pub mod run;
+pub mod shared_sort;
 pub mod shell;
 pub mod stage_graph;
 pub mod state;

@@ -14,6 +14,7 @@ use std::collections::BTreeMap;
 use crate::filesystem::{Fs, Node, NodeKind};
 use crate::glob::GoPattern;
 use crate::paths;
+use crate::shared_sort;
 use crate::tools;
 
 /// Who runs the command, where, with what environment.
@@ -775,7 +776,8 @@ impl Out {
 
 impl<'a> Shell<'a> {
     fn new(fs: &'a mut Fs, env: &ExecEnv) -> Self {
-        let mut vars: BTreeMap<String, String> = env.env.iter().cloned().collect();
+        let mut vars: BTreeMap<String, String> =
+            shared_sort::collect_by_insert(env.env.iter().cloned());
         vars.entry("HOME".into()).or_insert_with(|| {
             if env.uid == 0 {
                 "/root".into()
@@ -1331,7 +1333,7 @@ impl<'a> Shell<'a> {
             }
             current = next;
         }
-        current.sort();
+        shared_sort::sort(&mut current);
         current
     }
 

@@ -12,6 +12,7 @@
 use crate::digest::sha256_hex;
 use crate::filesystem::{Node, NodeKind};
 use crate::paths;
+use crate::shared_sort;
 use crate::shell::{Out, Shell};
 
 const KB: u64 = 1_000;
@@ -575,7 +576,7 @@ pub(crate) fn builtin(sh: &mut Shell, name: &str, args: &[String], stdin: &[u8])
         }
         "sort" => {
             let mut lines: Vec<String> = s(stdin).lines().map(String::from).collect();
-            lines.sort();
+            shared_sort::sort(&mut lines);
             Out::ok(lines.iter().map(|l| format!("{l}\n")).collect::<String>())
         }
         "adduser" | "useradd" | "addgroup" | "groupadd" => accounts(sh, name, args),
@@ -1228,7 +1229,7 @@ fn dotnet(sh: &mut Shell, args: &[String]) -> Out {
                             && (rel.ends_with(".cs") || rel.ends_with("proj"))
                     })
                     .collect();
-                sources.sort();
+                shared_sort::sort(&mut sources);
                 let mut all = Vec::new();
                 for (rel, c) in &sources {
                     all.extend_from_slice(rel.as_bytes());
@@ -1689,7 +1690,7 @@ fn npm(sh: &mut Shell, tool: &str, args: &[String]) -> Out {
                         && !r.starts_with("build/")
                 })
                 .collect();
-            src.sort();
+            shared_sort::sort(&mut src);
             let mut all = Vec::new();
             let mut bytes = 0u64;
             for (r, c) in &src {
@@ -1757,7 +1758,7 @@ fn go(sh: &mut Shell, args: &[String]) -> Out {
             if files.is_empty() {
                 return Out::fail(1, "go: go.mod file not found in current directory or any parent directory; see 'go help modules'");
             }
-            files.sort();
+            shared_sort::sort(&mut files);
             let mut all = Vec::new();
             for (r, c) in &files {
                 all.extend_from_slice(r.as_bytes());
@@ -1846,7 +1847,7 @@ fn cargo(sh: &mut Shell, args: &[String]) -> Out {
                     !r.starts_with("target/") && (r.ends_with(".rs") || r.starts_with("Cargo."))
                 })
                 .collect();
-            files.sort();
+            shared_sort::sort(&mut files);
             let mut all = Vec::new();
             for (r, c) in &files {
                 all.extend_from_slice(r.as_bytes());

@@ -11,6 +11,7 @@ use std::collections::BTreeMap;
 use layerlab_engine::exercise::{
     BuildSettings, Check, CheckSpec, CountRange, Edit, EditAction, ExecFormOf, Exercise, FileSet,
 };
+use layerlab_engine::shared_sort;
 
 // Not inlined: each value is then a call, not a copy loop (size).
 #[inline(never)]
@@ -25,9 +26,8 @@ fn l(v: &[&str]) -> Vec<String> {
 
 #[inline(never)]
 fn m(v: &[(&str, &str)]) -> BTreeMap<String, String> {
-    v.iter()
-        .map(|(k, x)| ((*k).to_owned(), (*x).to_owned()))
-        .collect()
+    // Inserted, not collected: see layerlab_engine::shared_sort.
+    shared_sort::collect_by_insert(v.iter().map(|(k, x)| ((*k).to_owned(), (*x).to_owned())))
 }
 
 /// The built-in exercises, in file-name order.

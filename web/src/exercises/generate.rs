@@ -29,6 +29,7 @@ pub fn builtin_rs(exercises: &[Exercise]) -> String {
          use layerlab_engine::exercise::{\n    \
          BuildSettings, Check, CheckSpec, CountRange, Edit, EditAction, ExecFormOf, Exercise, FileSet,\n\
          };\n\
+         use layerlab_engine::shared_sort;\n\
          \n\
          // Not inlined: each value is then a call, not a copy loop (size).\n\
          #[inline(never)]\n\
@@ -39,9 +40,9 @@ pub fn builtin_rs(exercises: &[Exercise]) -> String {
          \n\
          #[inline(never)]\n\
          fn m(v: &[(&str, &str)]) -> BTreeMap<String, String> {\n    \
-         v.iter()\n        \
-         .map(|(k, x)| ((*k).to_owned(), (*x).to_owned()))\n        \
-         .collect()\n}\n\
+         // Inserted, not collected: see layerlab_engine::shared_sort.\n    \
+         shared_sort::collect_by_insert(v.iter().map(|(k, x)| ((*k).to_owned(), (*x).to_owned())))\n\
+         }\n\
          \n\
          /// The built-in exercises, in file-name order.\n\
          #[rustfmt::skip]\n\

@@ -24,6 +24,7 @@ use std::sync::OnceLock;
 
 use layerlab_engine::exercise::markdown::{self, Block, Inline};
 use layerlab_engine::exercise::{self, Check, Evaluation, Exercise, Files};
+use layerlab_engine::shared_sort;
 use serde::{Deserialize, Serialize};
 
 use crate::bridge;
@@ -181,10 +182,11 @@ pub fn start(id: &str) -> Result<Start, String> {
     };
     let base: Files = sample
         .map(|s| {
-            s.files
-                .iter()
-                .map(|(p, c)| ((*p).to_owned(), c.as_bytes().to_vec()))
-                .collect()
+            shared_sort::collect_by_insert(
+                s.files
+                    .iter()
+                    .map(|(p, c)| ((*p).to_owned(), c.as_bytes().to_vec())),
+            )
         })
         .unwrap_or_default();
     let files: BTreeMap<String, Vec<u8>> = e.starting_files(&base);

@@ -8,6 +8,7 @@
 use std::path::{Path, PathBuf};
 
 use layerlab_engine::context::Context;
+use layerlab_engine::shared_sort;
 
 /// The repository root.
 pub fn root() -> PathBuf {
@@ -44,7 +45,7 @@ pub fn tutorial_context() -> Context {
     let base = root().join("static/samples/aspnetapp");
     let mut files = Vec::new();
     walk(&base, &base, &mut files);
-    files.sort();
+    shared_sort::sort(&mut files);
     Context::from_files(files).unwrap_or_default()
 }
 
@@ -62,6 +63,6 @@ pub fn lint_files() -> Vec<(String, String)> {
                 .collect()
         })
         .unwrap_or_default();
-    out.sort();
+    shared_sort::sort(&mut out);
     out
 }

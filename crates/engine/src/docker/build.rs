@@ -9,6 +9,7 @@ use serde_json::{json, Value};
 use crate::build::{build, BuildError, BuildOptions, BuildReport, Step, StepKind};
 use crate::context::Context;
 use crate::digest::short_id;
+use crate::shared_sort;
 use crate::state::State;
 use crate::tools::human_size;
 
@@ -377,7 +378,7 @@ pub fn render_plain(report: &BuildReport, dockerfile: Option<&str>) -> String {
     ));
     n += 1;
     let mut images: Vec<&crate::build::ResolvedImage> = report.images.iter().collect();
-    images.sort_by(|a, b| a.reference.cmp(&b.reference));
+    shared_sort::sort_by(&mut images, |a, b| a.reference.cmp(&b.reference));
     for im in &images {
         let shown = crate::catalog::Reference::parse(&im.reference)
             .map(|r| r.to_string())

@@ -22,6 +22,7 @@ use crate::run::{
     ContainerView, ExecOptions, FsEntry, FsKind, HostInput, Pid1Kind, ProcessInfo, RunCommand,
     RunPlan, ToolFamily, UsedHostPort,
 };
+use crate::shared_sort;
 use crate::state::{State, StoredImage};
 
 use super::cli::{header, render, usage, Ctx, Res};
@@ -279,7 +280,7 @@ pub fn displayable_ports(c: &Container) -> String {
         Some(i) if i.contains(':') => (2, i.clone()),
         Some(i) => (1, i.clone()),
     };
-    ports.sort_by(|a, b| {
+    shared_sort::sort_by(&mut ports, |a, b| {
         a.0.cmp(&b.0)
             .then(ip_key(&a.1).cmp(&ip_key(&b.1)))
             .then(a.2.cmp(&b.2))
@@ -965,7 +966,7 @@ pub(crate) fn ps(ctx: &mut Ctx<'_>, cmd: &Command, args: &[String]) -> Res {
     flags::none(cmd, &p.args)?;
     let now = store::now(ctx.state);
     let mut list: Vec<&Container> = ctx.state.containers.values().collect();
-    list.sort_by_key(|c| std::cmp::Reverse(c.serial));
+    shared_sort::sort_by_key(&mut list, |c| std::cmp::Reverse(c.serial));
     let last: i64 = match p.last("last") {
         Some(n) => n.parse().map_err(|_| CliError {
             message: format!(
@@ -1443,7 +1444,7 @@ pub(crate) fn port(ctx: &mut Ctx<'_>, cmd: &Command, args: &[String]) -> Res {
             ));
         }
     }
-    out.sort_by(|a, b| natural_cmp(a, b));
+    shared_sort::sort_by(&mut out, |a, b| natural_cmp(a, b));
     if !out.is_empty() {
         ctx.out.push_str(&out.join("\n"));
         ctx.out.push('\n');
@@ -1482,11 +1483,9 @@ pub(crate) fn inspect_value(c: &Container) -> Value {
             }
         }
     }
-    let exposed: serde_json::Map<String, serde_json::Value> = c
-        .exposed
-        .iter()
-        .map(|e| (e.clone(), serde_json::json!({})))
-        .collect();
+    let exposed: serde_json::Map<String, serde_json::Value> = shared_sort::collect_by_insert(
+        c.exposed.iter().map(|e| (e.clone(), serde_json::json!({}))),
+    );
     // Field order as Docker's `container.InspectResponse`.
     let fields: Vec<(&str, serde_json::Value)> = vec![
         ("Id", serde_json::json!(c.id)),
@@ -1724,7 +1723,7 @@ pub(crate) fn prune(ctx: &mut Ctx<'_>, args: &[String]) -> Res {
         .filter(|c| !c.running)
         .cloned()
         .collect();
-    stopped.sort_by_key(|c| c.serial);
+    shared_sort::sort_by_key(&mut stopped, |c| c.serial);
     if !stopped.is_empty() {
         ctx.out.push_str("Deleted Containers:\n");
         for c in &stopped {

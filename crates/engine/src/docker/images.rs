@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 
 use crate::catalog::Reference;
 use crate::image_store as store;
+use crate::shared_sort;
 use crate::state::{State, StoredImage};
 
 use super::cli::{header, render, usage, Ctx, Res};
@@ -68,7 +69,9 @@ pub(crate) fn summaries(state: &State, shared: bool) -> Vec<Summary> {
             labels: img.config.labels.clone(),
         })
         .collect();
-    out.sort_by(|a, b| b.created.cmp(&a.created).then(a.id.cmp(&b.id)));
+    shared_sort::sort_by(&mut out, |a, b| {
+        b.created.cmp(&a.created).then(a.id.cmp(&b.id))
+    });
     out
 }
 
@@ -390,7 +393,7 @@ fn tree_view(images: &[Summary], expanded: bool) -> String {
     let mut tops: Vec<Top> = Vec::new();
     for s in images {
         let mut tags = s.repo_tags.clone();
-        tags.sort();
+        shared_sort::sort(&mut tags);
         let mk = |names: Vec<String>| Top {
             names,
             id: truncate_id(&s.id),
@@ -406,7 +409,7 @@ fn tree_view(images: &[Summary], expanded: bool) -> String {
             }
         }
     }
-    tops.sort_by(|a, b| {
+    shared_sort::sort_by(&mut tops, |a, b| {
         let na = a.names.first().map(String::as_str).unwrap_or("");
         let nb = b.names.first().map(String::as_str).unwrap_or("");
         match (na.is_empty(), nb.is_empty()) {
@@ -1116,11 +1119,12 @@ fn delete_image(
         }
     }
     if let Some(img) = img {
-        let still: std::collections::BTreeSet<String> = state
-            .images
-            .values()
-            .flat_map(|i| i.layers.iter().map(|l| l.digest.clone()))
-            .collect();
+        let still: std::collections::BTreeSet<String> = shared_sort::collect_by_insert(
+            state
+                .images
+                .values()
+                .flat_map(|i| i.layers.iter().map(|l| l.digest.clone())),
+        );
         for l in &img.layers {
             if !still.contains(&l.digest) {
                 state.layers.remove(&l.digest);
@@ -1349,7 +1353,7 @@ pub(crate) fn system_df(ctx: &mut Ctx<'_>, args: &[String]) -> Res {
         .map(|s| s.size.saturating_sub(s.shared.unwrap_or(0)))
         .sum();
     let mut containers: Vec<&super::containers::Container> = state.containers.values().collect();
-    containers.sort_by_key(|c| std::cmp::Reverse(c.serial));
+    shared_sort::sort_by_key(&mut containers, |c| std::cmp::Reverse(c.serial));
     let running = containers.iter().filter(|c| c.running).count();
     let cache_records = state.cache.records.len();
     let pct = |r: u64, t: u64| match (r * 100).checked_div(t) {

@@ -8,6 +8,8 @@
 
 use std::fmt::Write as _;
 
+use crate::shared_sort;
+
 /// A value a template sees.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Value {
@@ -51,7 +53,7 @@ impl Value {
             .into_iter()
             .map(|(k, v)| (k.clone(), Value::str(v)))
             .collect();
-        v.sort_by(|a, b| a.0.cmp(&b.0));
+        shared_sort::sort_by(&mut v, |a, b| a.0.cmp(&b.0));
         Value::Map(v)
     }
 
@@ -83,7 +85,7 @@ impl Value {
             }
             Value::Map(m) => {
                 let mut m = m.clone();
-                m.sort_by(|a, b| a.0.cmp(&b.0));
+                shared_sort::sort_by(&mut m, |a, b| a.0.cmp(&b.0));
                 let parts: Vec<String> = m
                     .iter()
                     .map(|(k, v)| format!("{k}:{}", v.print()))
@@ -153,7 +155,7 @@ impl Value {
                 let mut fields = fields.clone();
                 let html = html || matches!(self, Value::Ctx(..));
                 if !matches!(self, Value::Struct(..)) {
-                    fields.sort_by(|a, b| a.0.cmp(&b.0));
+                    shared_sort::sort_by(&mut fields, |a, b| a.0.cmp(&b.0));
                 }
                 if fields.is_empty() {
                     out.push_str("{}");
@@ -768,7 +770,7 @@ fn exec_nodes(
                         .map(|(i, v)| (Value::Int(i64::try_from(i).unwrap_or(0)), v))
                         .collect(),
                     Value::Map(mut m) => {
-                        m.sort_by(|a, b| a.0.cmp(&b.0));
+                        shared_sort::sort_by(&mut m, |a, b| a.0.cmp(&b.0));
                         m.into_iter().map(|(k, v)| (Value::Str(k), v)).collect()
                     }
                     Value::NoValue | Value::Nil => Vec::new(),
@@ -977,7 +979,7 @@ fn call(f: &str, args: &[Value], header: bool) -> Result<Value, TemplateError> {
                 Value::List(l) => Value::Str(l.iter().map(as_str).collect::<Vec<_>>().join(&sep)),
                 Value::Map(m) => {
                     let mut vals: Vec<String> = m.iter().map(|(_, v)| as_str(v)).collect();
-                    vals.sort();
+                    shared_sort::sort(&mut vals);
                     Value::Str(vals.join(&sep))
                 }
                 Value::NoValue | Value::Nil => Value::Str(String::new()),

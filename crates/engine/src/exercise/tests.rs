@@ -541,7 +541,7 @@ fn builtin_exercises_are_solvable() {
                 .collect()
         })
         .unwrap_or_default();
-    on_disk.sort();
+    crate::shared_sort::sort(&mut on_disk);
     let listed: Vec<String> = builtin().iter().map(|(n, _)| n.to_string()).collect();
     assert_eq!(
         listed, on_disk,

@@ -33,6 +33,7 @@ use layerlab_syntax::{Dockerfile, Span};
 use serde::Serialize;
 
 use crate::image::ImageConfig;
+use crate::shared_sort;
 
 pub use config::CheckConfig;
 pub use ignore::read_dockerignore;
@@ -256,7 +257,7 @@ impl Emitter {
         // BuildKit lists the rules from a Go map (in no fixed order); sorted
         // here.
         let mut names = self.called.clone();
-        names.sort_unstable();
+        shared_sort::sort(&mut names);
         Some(LintError::plain(format!(
             "lint violation found for rules: {}",
             names.join(", ")
@@ -271,8 +272,9 @@ impl Emitter {
         // The recorded reports list warnings by line, then rule name, then
         // message (how BuildKit's own tests order its progress output);
         // BuildKit emits them in another order.
-        self.warnings
-            .sort_by(|a, b| (a.line, a.rule, &a.message).cmp(&(b.line, b.rule, &b.message)));
+        shared_sort::sort_by(&mut self.warnings, |a, b| {
+            (a.line, a.rule, &a.message).cmp(&(b.line, b.rule, &b.message))
+        });
         LintReport {
             warnings: self.warnings,
             error,

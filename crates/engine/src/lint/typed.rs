@@ -20,6 +20,7 @@ use crate::instructions::{
     chomp_heredoc, parse_flags, parse_heredoc_word, valid_stage_name, FlagType, FlagValues,
     ADD_FLAGS, COPY_FLAGS, FROM_FLAGS, HEALTHCHECK_FLAGS, RUN_FLAGS,
 };
+use crate::shared_sort;
 
 /// BuildKit's location of an instruction: its first and last lines.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -509,7 +510,7 @@ pub fn parse_instruction(
             }
             flags.parse(&[])?;
             let mut ports: Vec<Word> = (0..ins.args.len()).map(word).collect();
-            ports.sort_by(|a, b| a.value.cmp(&b.value));
+            shared_sort::sort_by(&mut ports, |a, b| a.value.cmp(&b.value));
             Ok(cmd(Kind::Expose(ports)))
         }
         "user" => {

@@ -16,6 +16,8 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+use crate::shared_sort;
+
 use super::apps::shell_words;
 use super::args::ExecOptions;
 use super::process::{basename, clean_path, process_env, EnvVar};
@@ -780,8 +782,8 @@ fn ls(ctx: &Ctx<'_>, args: &[String]) -> Out {
             Some(n) => files.push((op.clone(), n)),
         }
     }
-    files.sort_by(|a, b| a.0.cmp(&b.0));
-    dirs.sort_by(|a, b| a.0.cmp(&b.0));
+    shared_sort::sort_by(&mut files, |a, b| a.0.cmp(&b.0));
+    shared_sort::sort_by(&mut dirs, |a, b| a.0.cmp(&b.0));
     let mut stdout = String::new();
     let show_headers = operands.len() > 1;
     if !files.is_empty() {
@@ -816,7 +818,7 @@ fn ls(ctx: &Ctx<'_>, args: &[String]) -> Out {
             }
             entries.push((name, node));
         }
-        entries.sort_by(|a, b| a.0.cmp(&b.0));
+        shared_sort::sort_by(&mut entries, |a, b| a.0.cmp(&b.0));
         stdout.push_str(&format_entries(ctx, &entries, &flags, true));
     }
     Out {

@@ -20,6 +20,7 @@ use super::process::{
 use super::user::{resolve_user, ProcessUser};
 use super::DockerError;
 use crate::image::ImageConfig;
+use crate::shared_sort;
 
 /// First port of the ephemeral range Docker allocates from (Linux
 /// `ip_local_port_range` default 32768-60999).
@@ -466,11 +467,12 @@ pub fn plan_run(
     let app = detect_app(&resolution.argv, &env_vars);
 
     // Exposed ports: image EXPOSE, --expose, and every -p container port.
-    let mut exposed: BTreeSet<(u16, Protocol)> = image
-        .exposed_ports
-        .keys()
-        .filter_map(|k| parse_exposed_key(k))
-        .collect();
+    let mut exposed: BTreeSet<(u16, Protocol)> = shared_sort::collect_by_insert(
+        image
+            .exposed_ports
+            .keys()
+            .filter_map(|k| parse_exposed_key(k)),
+    );
     let image_exposed = exposed.clone();
     exposed.extend(opts.expose.iter().copied());
     let declared = exposed.clone();
