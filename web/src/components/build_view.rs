@@ -9,6 +9,7 @@ use yew::prelude::*;
 
 use crate::bridge::{BuildSettings, BuildVm, GraphNodeVm, StepVm};
 use crate::components::build_controls::BuildControls;
+use crate::components::el::{el, lit, text, txt};
 use crate::components::stage_graph::StageGraph;
 use crate::components::timeline::Timeline;
 use crate::state::Action;
@@ -62,8 +63,8 @@ fn step_row(step: &StepVm, selected: bool, on_action: &Callback<Action>) -> Html
                 <span class={classes!("badge", status)}>
                     { match status { "error" => "ERROR", "cached" => "CACHED", _ => "RUN" } }
                 </span>
-                <span class="pos">{ step.position.clone() }</span>
-                <code class="instr">{ step.instruction.clone() }</code>
+                { text("span", "pos", &step.position) }
+                { text("code", "instr", &step.instruction) }
                 <span class="meta">
                     if let Some(size) = &step.size {
                         if !step.cached {
@@ -79,12 +80,12 @@ fn step_row(step: &StepVm, selected: bool, on_action: &Callback<Action>) -> Html
                         <span class="why">
                             { match step.reason_kind { "cause" => "Cache miss: ", "chain" => "↳ ", _ => "" } }
                         </span>
-                        { reason.clone() }
+                        { txt(reason) }
                     </p>
                 }
             }
             if let Some(err) = &step.error {
-                <p class="reason error-text">{ err.clone() }</p>
+                { text("p", "reason error-text", err) }
             }
             if selected && (!step.output.is_empty() || !step.notes.is_empty()) {
                 <pre class="step-output">
@@ -155,7 +156,7 @@ pub fn build_view(props: &BuildViewProps) -> Html {
         return html! {
             <div class="view build-view">
                 { controls }
-                <p class="placeholder">{ "Building…" }</p>
+                { lit("p", "placeholder", "Building…") }
             </div>
         };
     };
@@ -179,13 +180,13 @@ pub fn build_view(props: &BuildViewProps) -> Html {
                     { if b.committed { "Built" } else { "Preview" } }
                 </span>
                 if !props.current {
-                    <span class="stale">{ "updating…" }</span>
+                    { lit("span", "stale", "updating…") }
                 }
                 <span class="counts">
-                    <span class="n-run">{ format!("{} run", b.ran) }</span>
+                    { text("span", "n-run", &format!("{} run", b.ran)) }
                     { " · " }
-                    <span class="n-cached">{ format!("{} cached", b.cached) }</span>
-                    { format!(" · {:.1}s modelled", b.duration_s) }
+                    { text("span", "n-cached", &format!("{} cached", b.cached)) }
+                    { txt(&format!(" · {:.1}s modelled", b.duration_s)) }
                 </span>
                 if let Some((id, size)) = &b.image {
                     <span class="image-id" title="Image ID and size">
@@ -195,7 +196,7 @@ pub fn build_view(props: &BuildViewProps) -> Html {
             </div>
             if let Some((message, line)) = &b.error {
                 <div class="error-box" role="alert">
-                    <strong>{ "ERROR: failed to solve: " }</strong>{ message.clone() }
+                    { lit("strong", "", "ERROR: failed to solve: ") }{ txt(message) }
                     if let Some(line) = line {
                         { " " }
                         <button class="link" onclick={on_line(*line)}>{ format!("(line {line})") }</button>
@@ -216,36 +217,34 @@ pub fn build_view(props: &BuildViewProps) -> Html {
                 <section id={stage_section_id(&stage.name)}
                          class={classes!("stage", highlighted.then_some("highlighted"))}
                          aria-label={format!("Stage {}", stage.name)}>
-                    <h3 class="stage-title">
-                        <span class="stage-name">{ if stage.name.is_empty() { "(single stage)".to_owned() } else { stage.name.clone() } }</span>
-                        <span class="stage-counts muted">{ format!("{} run · {} cached", stage.ran, stage.cached) }</span>
-                    </h3>
-                    <ol class="steps">
-                        { for stage.steps.iter().map(|s| step_row(s, props.selected == Some(s.vertex), &props.on_action)) }
-                    </ol>
+                    { el("h3", "stage-title", vec![
+                        text("span", "stage-name", if stage.name.is_empty() { "(single stage)" } else { &stage.name }),
+                        text("span", "stage-counts muted", &format!("{} run · {} cached", stage.ran, stage.cached)),
+                    ]) }
+                    { el("ol", "steps", stage.steps.iter().map(|s| step_row(s, props.selected == Some(s.vertex), &props.on_action)).collect()) }
                 </section>
             }}) }
             if !b.skipped.is_empty() {
                 <p id="skipped-stages" class="skipped muted">
-                    { format!("Not built (the target {} does not need them): {}", if b.target.is_empty() { "stage".to_owned() } else { format!("\u{201c}{}\u{201d}", b.target) }, b.skipped.join(", ")) }
+                    { txt(&format!("Not built (the target {} does not need them): {}", if b.target.is_empty() { "stage".to_owned() } else { format!("\u{201c}{}\u{201d}", b.target) }, b.skipped.join(", "))) }
                 </p>
             }
             if !b.warnings.is_empty() {
                 <section class="warnings" aria-label="Build warnings">
-                    <h3>{ format!("{} warning{} found", b.warnings.len(), if b.warnings.len() == 1 { "" } else { "s" }) }</h3>
+                    { text("h3", "", &format!("{} warning{} found", b.warnings.len(), if b.warnings.len() == 1 { "" } else { "s" })) }
                     <ul>
                         { for b.warnings.iter().map(|(rule, message, line)| html! {
                             <li>
                                 <button class="link" onclick={on_line(*line)}>{ format!("line {line}") }</button>
-                                { format!(" {rule}: {message}") }
+                                { txt(&format!(" {rule}: {message}")) }
                             </li>
                         }) }
                     </ul>
                 </section>
             }
             <details class="progress">
-                <summary>{ "BuildKit progress output (--progress=plain)" }</summary>
-                <pre class="terminal-text">{ b.progress.clone() }</pre>
+                { lit("summary", "", "BuildKit progress output (--progress=plain)") }
+                { text("pre", "terminal-text", &b.progress) }
             </details>
         </div>
     }

@@ -9,6 +9,7 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
+use crate::components::el::{el, lit, text, txt};
 use crate::bridge::{size_text, BuildVm, FileChangeVm, LayerFilesVm, LayerVm, StageLayersVm};
 
 /// Properties of the Layers view.
@@ -62,29 +63,29 @@ fn layer_list(
                 };
                 html! {
                     <li class={classes!("layer", kind)}>
-                        <span class="layer-size">{ l.size_text.clone() }</span>
+                        { text("span", "layer-size", &l.size_text) }
                         <code class="layer-cmd" title={l.created_by.clone()}>{ l.created_by.clone() }</code>
-                        <span class="layer-meta">
-                            <span class="layer-src">{ layer_source(l, own) }</span>
-                            <span class="digest muted">{ format!(" · {}", l.digest) }</span>
-                        </span>
+                        { el("span", "layer-meta", vec![
+                            text("span", "layer-src", &layer_source(l, own)),
+                            text("span", "digest muted", &format!(" · {}", l.digest)),
+                        ]) }
                         if let Some(changes) = changes {
                             if !changes.is_empty() {
                                 <details class="layer-files">
-                                    <summary>{ summary(&changes) }</summary>
+                                    { text("summary", "", &summary(&changes)) }
                                     <ul>
                                         { for changes.iter().take(200).map(|c| html! {
                                             <li class={classes!("change", c.change)}>
                                                 <span class="mark" aria-label={c.change}>
                                                     { match c.change { "added" => "+", "deleted" => "−", _ => "~" } }
                                                 </span>
-                                                <code>{ c.path.clone() }</code>
-                                                <span class="muted">{ c.size.clone() }</span>
+                                                { text("code", "", &c.path) }
+                                                { text("span", "muted", &c.size) }
                                             </li>
                                         }) }
                                     </ul>
                                     if changes.len() > 200 {
-                                        <p class="muted">{ format!("… and {} more", changes.len() - 200) }</p>
+                                        { text("p", "muted", &format!("… and {} more", changes.len() - 200)) }
                                     }
                                 </details>
                             }
@@ -100,7 +101,7 @@ fn layer_list(
 fn stage_picker(stages: &[StageLayersVm], shown: &str, on_pick: Callback<Event>) -> Html {
     html! {
         <label class="stage-picker control">
-            <span class="label">{ "Stage" }</span>
+            { lit("span", "label", "Stage") }
             <select aria-label="Stage whose layers are shown" onchange={on_pick}>
                 { for stages.iter().map(|s| {
                     let text = if s.target {
@@ -142,7 +143,7 @@ pub fn layers_view(props: &LayersViewProps) -> Html {
     // The stage picked; `None`: the image built.
     let picked = use_state(|| None::<String>);
     let Some(b) = props.build.clone() else {
-        return html! { <div class="view"><p class="placeholder">{ "Building…" }</p></div> };
+        return el("div", "view", vec![lit("p", "placeholder", "Building…")]);
     };
     let target = b
         .stage_layers
@@ -182,15 +183,11 @@ pub fn layers_view(props: &LayersViewProps) -> Html {
         return html! {
             <div class="view layers-view stage-layers" data-stage={stage.name.clone()}>
                 { picker }
-                <div class="summary ok">
-                    <span class="image-name">{ format!("stage {}", stage.name) }</span>
-                    <span class="counts">
-                        { format!("{} layers · {} · base {} · this stage {}", stage.layers.len(), size_text(stage.size), size_text(base), size_text(own)) }
-                    </span>
-                </div>
-                <p class="muted stage-note">
-                    { format!("{}: an intermediate stage, not an image of its own; the final image keeps none of its layers, only what COPY --from takes out of it.", stage.base) }
-                </p>
+                { el("div", "summary ok", vec![
+                    text("span", "image-name", &format!("stage {}", stage.name)),
+                    text("span", "counts", &format!("{} layers · {} · base {} · this stage {}", stage.layers.len(), size_text(stage.size), size_text(base), size_text(own))),
+                ]) }
+                { text("p", "muted stage-note", &format!("{}: an intermediate stage, not an image of its own; the final image keeps none of its layers, only what COPY --from takes out of it.", stage.base)) }
                 { stack(&stage.layers, format!("Layers of stage {} sized by bytes: base image {}, this stage {}", stage.name, size_text(base), size_text(own))) }
                 { layer_list(&stage.layers, "this stage", &|i| stage.files.get(i).cloned().flatten()) }
             </div>
@@ -200,7 +197,7 @@ pub fn layers_view(props: &LayersViewProps) -> Html {
         return html! {
             <div class="view">
                 { picker }
-                <p class="placeholder">{ "No image: the build did not finish. See the Build view." }</p>
+                { lit("p", "placeholder", "No image: the build did not finish. See the Build view.") }
             </div>
         };
     }
@@ -219,31 +216,28 @@ pub fn layers_view(props: &LayersViewProps) -> Html {
     html! {
         <div class="view layers-view">
             { picker }
-            <div class="summary ok">
-                <span class="image-name">{ name }</span>
-                <span class="counts">
-                    { format!("{} layers · {}", b.layers.len(), size_text(b.image_size)) }
-                    { format!(" · base {} · this build {}", size_text(base), size_text(own)) }
-                </span>
-            </div>
+            { el("div", "summary ok", vec![
+                text("span", "image-name", &name),
+                el("span", "counts", vec![
+                    txt(&format!("{} layers · {}", b.layers.len(), size_text(b.image_size))),
+                    txt(&format!(" · base {} · this build {}", size_text(base), size_text(own))),
+                ]),
+            ]) }
             { stack(&b.layers, format!("Layers sized by bytes: base image {}, this build {}", size_text(base), size_text(own))) }
             if let Some(files) = &*props.files {
                 <p class={classes!("waste", (files.wasted_bytes > 0).then_some("has-waste"))}>
-                    { format!("Efficiency {} · wasted space {}", files.efficiency, files.wasted) }
-                    <span class="muted">
-                        { if files.wasted_bytes > 0 {
-                            " — files stored in a layer and hidden or deleted by a later one still ship with the image."
-                        } else {
-                            " — no layer of this build hides or deletes files of another (as dive reports it)."
-                        } }
-                    </span>
+                    { txt(&format!("Efficiency {} · wasted space {}", files.efficiency, files.wasted)) }
+                    { text("span", "muted", if files.wasted_bytes > 0 {
+                        " — files stored in a layer and hidden or deleted by a later one still ship with the image."
+                    } else {
+                        " — no layer of this build hides or deletes files of another (as dive reports it)."
+                    }) }
                 </p>
                 if !files.inefficiencies.is_empty() {
-                    <ul class="inefficiencies">
-                        { for files.inefficiencies.iter().map(|(path, count, wasted)| html! {
-                            <li><code>{ path.clone() }</code>{ format!(" · in {count} layers · {wasted} wasted") }</li>
-                        }) }
-                    </ul>
+                    { el("ul", "inefficiencies", files.inefficiencies.iter().map(|(path, count, wasted)| el("li", "", vec![
+                        text("code", "", path),
+                        txt(&format!(" · in {count} layers · {wasted} wasted")),
+                    ])).collect()) }
                 }
             }
             { layer_list(&b.layers, "this build", &|i| {
@@ -252,16 +246,14 @@ pub fn layers_view(props: &LayersViewProps) -> Html {
             }) }
             if !b.base_images.is_empty() {
                 <section class="bases">
-                    <h3>{ "Base images this build used" }</h3>
+                    { lit("h3", "", "Base images this build used") }
                     <ul>
                         { for b.base_images.iter().map(|i| html! {
                             <li class={classes!(if i.in_final_image { "in" } else { "out" })}>
-                                <code>{ i.reference.clone() }</code>
-                                { format!(" · {}", i.size) }
-                                <span class="verdict">
-                                    { if i.in_final_image { " · the final image is built on it" } else { " · not in the final image (used by an earlier stage only)" } }
-                                </span>
-                                <span class="muted desc">{ format!(" — {}", i.description) }</span>
+                                { text("code", "", &i.reference) }
+                                { txt(&format!(" · {}", i.size)) }
+                                { text("span", "verdict", if i.in_final_image { " · the final image is built on it" } else { " · not in the final image (used by an earlier stage only)" }) }
+                                { text("span", "muted desc", &format!(" — {}", i.description)) }
                             </li>
                         }) }
                     </ul>

@@ -8,6 +8,7 @@ pub mod app;
 pub mod build_controls;
 pub mod build_view;
 pub mod code_editor;
+pub mod el;
 pub mod exercise_panel;
 pub mod exercise_picker;
 pub mod file_tree;
