@@ -13,17 +13,17 @@ use yew::prelude::*;
 use crate::bridge::{self, Session};
 use crate::components::build_view::BuildView;
 use crate::components::code_editor::CodeEditor;
-use crate::components::exercise_panel::ExercisePanel;
+use crate::components::exercise_panel::{exercise_panel, ExercisePanelProps};
 use crate::components::exercise_picker::ExercisePicker;
 use crate::components::file_tree::FileTree;
 use crate::components::images_view::ImagesView;
 use crate::components::layers_view::LayersView;
 use crate::components::notice_bar::NoticeBar;
-use crate::components::problems::Problems;
-use crate::components::results::Results;
+use crate::components::problems::ProblemsProps;
+use crate::components::results::{results, ResultsProps};
 use crate::components::run_view::RunView;
 use crate::components::share_dialog::ShareDialog;
-use crate::components::status_bar::StatusBar;
+use crate::components::status_bar::{status_bar, StatusBarProps};
 use crate::components::terminal::Terminal;
 use crate::components::toolbar::Toolbar;
 use crate::dom;
@@ -656,16 +656,16 @@ pub fn app() -> Html {
             </Toolbar>
             <main class={classes!("workspace", exercise_vm.is_some().then_some("with-exercise"))}>
                 if let (Some(vm), Some(active)) = ((*exercise_vm).clone(), state.exercise.active.as_ref()) {
-                    <ExercisePanel
-                        exercise={vm}
-                        hints={active.hints}
-                        checks={state.exercise.checks.clone()}
-                        current={state.exercise.is_current(state.revision)}
-                        solved_before={state.exercise.solved.contains(&active.id)}
-                        on_action={on_action.clone()}
-                        on_reset={on_exercise.clone()}
-                        on_copy_link={on_copy_exercise_link}
-                    />
+                    { exercise_panel(&ExercisePanelProps {
+                        exercise: vm,
+                        hints: active.hints,
+                        checks: state.exercise.checks.clone(),
+                        current: state.exercise.is_current(state.revision),
+                        solved_before: state.exercise.solved.contains(&active.id),
+                        on_action: on_action.clone(),
+                        on_reset: on_exercise.clone(),
+                        on_copy_link: on_copy_exercise_link,
+                    }) }
                 }
                 if !state.embed {
                     <FileTree
@@ -698,20 +698,18 @@ pub fn app() -> Html {
                         on_change={on_edit}
                     />
                     if is_dockerfile {
-                        <Problems problems={problems} on_action={on_action.clone()} />
+                        { crate::components::problems::problems(&ProblemsProps { problems, on_action: on_action.clone() }) }
                     }
                 </section>
-                <Results tab={state.tab} embed={state.embed} on_action={on_action.clone()}>
-                    { view }
-                </Results>
+                { results(&ResultsProps { tab: state.tab, embed: state.embed, on_action: on_action.clone(), children: view }) }
             </main>
             if !state.embed {
-                <StatusBar
-                    build={state.build.clone()}
-                    current={state.build_is_current()}
-                    engine_ms={state.engine_ms}
-                    problems={state.analysis.problems.len()}
-                />
+                { status_bar(&StatusBarProps {
+                    build: state.build.clone(),
+                    current: state.build_is_current(),
+                    engine_ms: state.engine_ms,
+                    problems: state.analysis.problems.len(),
+                }) }
             }
             <NoticeBar notice={state.notice.clone()} on_action={on_action.clone()} />
             if let Some(info) = state.share.clone() {

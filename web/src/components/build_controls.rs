@@ -9,7 +9,7 @@ use crate::bridge::BuildSettings;
 use crate::state::Action;
 
 /// Properties of the build controls.
-#[derive(Properties, PartialEq)]
+#[derive(PartialEq)]
 pub struct BuildControlsProps {
     /// Current settings.
     pub settings: BuildSettings,
@@ -24,7 +24,6 @@ pub struct BuildControlsProps {
 }
 
 /// The controls.
-#[function_component(BuildControls)]
 pub fn build_controls(props: &BuildControlsProps) -> Html {
     let on_target = {
         let settings = props.settings.clone();

@@ -8,10 +8,10 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use crate::bridge::{BuildSettings, BuildVm, GraphNodeVm, StepVm};
-use crate::components::build_controls::BuildControls;
+use crate::components::build_controls::{build_controls, BuildControlsProps};
 use crate::components::el::{el, lit, text, txt};
-use crate::components::stage_graph::StageGraph;
-use crate::components::timeline::Timeline;
+use crate::components::stage_graph::{stage_graph, StageGraphProps};
+use crate::components::timeline::{timeline, TimelineProps};
 use crate::state::Action;
 
 /// Properties of the Build view.
@@ -144,13 +144,13 @@ pub fn build_view(props: &BuildViewProps) -> Html {
         })
     };
     let controls = html! {
-        <BuildControls
-            settings={props.settings.clone()}
-            stages={props.stages.clone()}
-            command={props.settings.command_line(&props.image)}
-            on_action={props.on_action.clone()}
-            on_build={props.on_build.clone()}
-        />
+        { build_controls(&BuildControlsProps {
+            settings: props.settings.clone(),
+            stages: props.stages.clone(),
+            command: props.settings.command_line(&props.image),
+            on_action: props.on_action.clone(),
+            on_build: props.on_build.clone(),
+        }) }
     };
     let Some(b) = props.build.clone() else {
         return html! {
@@ -204,10 +204,10 @@ pub fn build_view(props: &BuildViewProps) -> Html {
                 </div>
             }
             if b.graph.nodes.len() > 1 {
-                <StageGraph graph={Rc::new(b.graph.clone())} selected={(*picked).clone()} on_select={on_pick} />
+                { stage_graph(&StageGraphProps { graph: Rc::new(b.graph.clone()), selected: (*picked).clone(), on_select: on_pick }) }
             }
             if !b.stages.is_empty() {
-                <Timeline build={b.clone()} selected={props.selected} />
+                { timeline(&TimelineProps { build: b.clone(), selected: props.selected }) }
             }
             { for b.stages.iter().map(|stage| {
                 let highlighted = picked.as_deref().is_some_and(|p| {

@@ -12,7 +12,7 @@ use crate::exercises::{ChecksVm, ExerciseAction, ExerciseVm};
 use crate::state::Action;
 
 /// Properties of the exercise panel.
-#[derive(Properties, PartialEq)]
+#[derive(PartialEq)]
 pub struct ExercisePanelProps {
     /// The exercise.
     pub exercise: Rc<ExerciseVm>,
@@ -33,7 +33,6 @@ pub struct ExercisePanelProps {
 }
 
 /// The exercise panel.
-#[function_component(ExercisePanel)]
 pub fn exercise_panel(props: &ExercisePanelProps) -> Html {
     let ex = &props.exercise;
     let solved_now = props.current && props.checks.as_ref().is_some_and(|c| c.solved);

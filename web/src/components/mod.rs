@@ -2,6 +2,13 @@
 //! props (deriving `PartialEq`, so it re-renders only when they change)
 //! and reports events up through callbacks, mostly as [`Action`]s.
 //!
+//! The parts that keep no state of their own and always sit at the same
+//! place in their parent (the status bar, the problems list, the results
+//! tabs, the exercise panel, the build controls, the stage graph and the
+//! timeline) are plain functions of their props rather than components:
+//! the markup is the same, and each component type would bring its own
+//! copy of Yew's generic lifecycle code into the wasm.
+//!
 //! [`Action`]: crate::state::Action
 
 pub mod app;

@@ -7,7 +7,7 @@ use crate::bridge::{Problem, Severity};
 use crate::state::Action;
 
 /// Properties of the Problems list.
-#[derive(Properties, PartialEq)]
+#[derive(PartialEq)]
 pub struct ProblemsProps {
     /// What the parser and the checks found.
     pub problems: Vec<Problem>,
@@ -16,7 +16,6 @@ pub struct ProblemsProps {
 }
 
 /// The Problems list.
-#[function_component(Problems)]
 pub fn problems(props: &ProblemsProps) -> Html {
     let errors = props
         .problems

@@ -7,7 +7,7 @@ use yew::prelude::*;
 use crate::state::{Action, Tab};
 
 /// Properties of the results pane.
-#[derive(Properties, PartialEq)]
+#[derive(PartialEq)]
 pub struct ResultsProps {
     /// The active tab.
     pub tab: Tab,
@@ -20,7 +20,6 @@ pub struct ResultsProps {
 }
 
 /// The results pane.
-#[function_component(Results)]
 pub fn results(props: &ResultsProps) -> Html {
     let onkeydown = {
         let on_action = props.on_action.clone();

@@ -10,7 +10,7 @@ use crate::bridge::BuildVm;
 use layerlab_engine::docker::versions;
 
 /// Properties of the status bar.
-#[derive(Properties, PartialEq)]
+#[derive(PartialEq)]
 pub struct StatusBarProps {
     /// The latest build.
     pub build: Option<Rc<BuildVm>>,
@@ -23,7 +23,6 @@ pub struct StatusBarProps {
 }
 
 /// The status bar.
-#[function_component(StatusBar)]
 pub fn status_bar(props: &StatusBarProps) -> Html {
     let status = match &props.build {
         None => "Building…".to_owned(),

@@ -10,7 +10,7 @@ use yew::prelude::*;
 use crate::bridge::BuildVm;
 
 /// Properties of the timeline.
-#[derive(Properties, PartialEq)]
+#[derive(PartialEq)]
 pub struct TimelineProps {
     /// The build.
     pub build: Rc<BuildVm>,
@@ -19,7 +19,6 @@ pub struct TimelineProps {
 }
 
 /// The timeline.
-#[function_component(Timeline)]
 pub fn timeline(props: &TimelineProps) -> Html {
     let b = &props.build;
     let total = b
