@@ -16,12 +16,12 @@ use crate::components::code_editor::CodeEditor;
 use crate::components::exercise_panel::{exercise_panel, ExercisePanelProps};
 use crate::components::exercise_picker::ExercisePicker;
 use crate::components::file_tree::FileTree;
-use crate::components::images_view::ImagesView;
+use crate::components::images_view::{images_view, ImagesViewProps};
 use crate::components::layers_view::LayersView;
 use crate::components::notice_bar::NoticeBar;
 use crate::components::problems::ProblemsProps;
 use crate::components::results::{results, ResultsProps};
-use crate::components::run_view::RunView;
+use crate::components::run_view::{run_view, RunViewProps};
 use crate::components::share_dialog::ShareDialog;
 use crate::components::status_bar::{status_bar, StatusBarProps};
 use crate::components::terminal::Terminal;
@@ -622,10 +622,14 @@ pub fn app() -> Html {
         Tab::Layers => {
             html! { <LayersView build={state.build.clone()} files={layer_files.clone()} /> }
         }
-        Tab::Images => html! { <ImagesView images={state.images.clone()} /> },
-        Tab::Run => html! {
-            <RunView line={state.run_line.clone()} plan={run.clone()} on_action={on_action.clone()} />
-        },
+        Tab::Images => images_view(&ImagesViewProps {
+            images: state.images.clone(),
+        }),
+        Tab::Run => run_view(&RunViewProps {
+            line: state.run_line.clone(),
+            plan: run.clone(),
+            on_action: on_action.clone(),
+        }),
         Tab::Terminal => html! {
             <Terminal
                 entries={state.terminal.clone()}

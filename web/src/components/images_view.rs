@@ -11,26 +11,22 @@ use crate::bridge::{size_text, ImagesVm};
 use crate::components::el::{el, lit, text, txt};
 
 /// Properties of the Images view.
-#[derive(Properties, PartialEq)]
+#[derive(PartialEq)]
 pub struct ImagesViewProps {
     /// The images.
     pub images: Rc<ImagesVm>,
 }
 
-/// The Images view.
-#[function_component(ImagesView)]
+/// The Images view. Its root carries a key, so a switch from another
+/// tab's view replaces the element, as it replaces a component.
 pub fn images_view(props: &ImagesViewProps) -> Html {
     let vm = &props.images;
     if vm.images.is_empty() {
-        return el(
-            "div",
-            "view",
-            vec![lit(
-                "p",
-                "placeholder",
-                "No images yet: press Build, or run docker build in the Terminal.",
-            )],
-        );
+        return html! {
+            <div key="images" class="view">
+                { lit("p", "placeholder", "No images yet: press Build, or run docker build in the Terminal.") }
+            </div>
+        };
     }
     let largest = vm.images.iter().map(|i| i.size).max().unwrap_or(1).max(1);
     let head = ["IMAGE", "ID", "SIZE", "SHARED", "UNIQUE"]
@@ -42,7 +38,7 @@ pub fn images_view(props: &ImagesViewProps) -> Html {
         })
         .collect::<Vec<_>>();
     html! {
-        <div class="view images-view">
+        <div key="images" class="view images-view">
             <table class="images-table">
                 <caption class="muted">
                     { "As " }<code>{ "docker images" }</code>{ " and " }<code>{ "docker system df -v" }</code>

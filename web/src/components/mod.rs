@@ -7,7 +7,9 @@
 //! tabs, the exercise panel, the build controls, the stage graph and the
 //! timeline) are plain functions of their props rather than components:
 //! the markup is the same, and each component type would bring its own
-//! copy of Yew's generic lifecycle code into the wasm.
+//! copy of Yew's generic lifecycle code into the wasm. So are the Images
+//! and Run views, whose root element carries a key: another tab's view in
+//! their place replaces the element, as it replaces a component.
 //!
 //! [`Action`]: crate::state::Action
 

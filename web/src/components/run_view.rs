@@ -16,7 +16,7 @@ use crate::components::el::{el, lit, text, txt};
 use crate::state::Action;
 
 /// Properties of the Run view.
-#[derive(Properties, PartialEq)]
+#[derive(PartialEq)]
 pub struct RunViewProps {
     /// The command line.
     pub line: String,
@@ -26,8 +26,8 @@ pub struct RunViewProps {
     pub on_action: Callback<Action>,
 }
 
-/// The Run view.
-#[function_component(RunView)]
+/// The Run view. Its root carries a key, so a switch from another tab's
+/// view replaces the element, as it replaces a component.
 pub fn run_view(props: &RunViewProps) -> Html {
     let oninput = {
         let on_action = props.on_action.clone();
@@ -154,7 +154,7 @@ pub fn run_view(props: &RunViewProps) -> Html {
         out.join(" ")
     };
     html! {
-        <div class="view run-view">
+        <div key="run" class="view run-view">
             <label class="run-line">
                 { lit("span", "label", "Command") }
                 <input
