@@ -14,18 +14,18 @@ use crate::bridge::{self, Session};
 use crate::components::build_view::BuildView;
 use crate::components::code_editor::CodeEditor;
 use crate::components::exercise_panel::{exercise_panel, ExercisePanelProps};
-use crate::components::exercise_picker::ExercisePicker;
+use crate::components::exercise_picker::{exercise_picker, use_picker_sync, ExercisePickerProps};
 use crate::components::file_tree::FileTree;
 use crate::components::images_view::{images_view, ImagesViewProps};
 use crate::components::layers_view::LayersView;
-use crate::components::notice_bar::NoticeBar;
+use crate::components::notice_bar::{notice_bar, use_notice_timeout, NoticeBarProps};
 use crate::components::problems::ProblemsProps;
 use crate::components::results::{results, ResultsProps};
 use crate::components::run_view::{run_view, RunViewProps};
-use crate::components::share_dialog::ShareDialog;
+use crate::components::share_dialog::{share_dialog, use_share_focus, ShareDialogProps};
 use crate::components::status_bar::{status_bar, StatusBarProps};
 use crate::components::terminal::Terminal;
-use crate::components::toolbar::Toolbar;
+use crate::components::toolbar::{toolbar, ToolbarProps};
 use crate::dom;
 use crate::exercises::{self, ExerciseAction};
 use crate::persist;
@@ -641,23 +641,41 @@ pub fn app() -> Html {
     };
 
     let problems = state.analysis.problems.clone();
+    // The state of the toolbar, the exercise picker, the notice and the
+    // share dialog, which are functions of the app's render.
+    let file_input = use_node_ref();
+    let picker_groups = use_memo((), |_| exercises::picker_groups());
+    let picker_select = use_node_ref();
+    use_picker_sync(
+        picker_select.clone(),
+        state
+            .exercise
+            .active
+            .as_ref()
+            .map(|a| a.id.clone())
+            .unwrap_or_default(),
+    );
+    use_notice_timeout(state.notice.clone(), on_action.clone());
+    use_share_focus(state.share.is_some());
     html! {
         <div class={classes!("app", state.embed.then_some("embed"))}>
-            <Toolbar
-                origin={state.project.origin.clone()}
-                embed={state.embed}
-                on_sample={on_sample}
-                on_build={on_build.clone()}
-                on_share={on_share}
-                on_download={on_download}
-                on_import={on_import.clone()}
-            >
-                <ExercisePicker
-                    active={state.exercise.active.as_ref().map(|a| a.id.clone())}
-                    solved={state.exercise.solved.clone()}
-                    on_pick={on_exercise.clone()}
-                />
-            </Toolbar>
+            { toolbar(&ToolbarProps {
+                origin: state.project.origin.clone(),
+                embed: state.embed,
+                on_sample,
+                on_build: on_build.clone(),
+                on_share,
+                on_download,
+                on_import: on_import.clone(),
+                children: exercise_picker(&ExercisePickerProps {
+                    active: state.exercise.active.as_ref().map(|a| a.id.clone()),
+                    solved: state.exercise.solved.clone(),
+                    on_pick: on_exercise.clone(),
+                    groups: picker_groups,
+                    select: picker_select,
+                }),
+                file_input,
+            }) }
             <main class={classes!("workspace", exercise_vm.is_some().then_some("with-exercise"))}>
                 if let (Some(vm), Some(active)) = ((*exercise_vm).clone(), state.exercise.active.as_ref()) {
                     { exercise_panel(&ExercisePanelProps {
@@ -715,9 +733,9 @@ pub fn app() -> Html {
                     problems: state.analysis.problems.len(),
                 }) }
             }
-            <NoticeBar notice={state.notice.clone()} on_action={on_action.clone()} />
+            { notice_bar(&NoticeBarProps { notice: state.notice.clone(), on_action: on_action.clone() }) }
             if let Some(info) = state.share.clone() {
-                <ShareDialog info={info} on_action={on_action} />
+                { share_dialog(&ShareDialogProps { info, on_action }) }
             }
         </div>
     }

@@ -9,7 +9,9 @@
 //! the markup is the same, and each component type would bring its own
 //! copy of Yew's generic lifecycle code into the wasm. So are the Images
 //! and Run views, whose root element carries a key: another tab's view in
-//! their place replaces the element, as it replaces a component.
+//! their place replaces the element, as it replaces a component; and the
+//! toolbar, the exercise picker, the notice and the share dialog, whose
+//! few hooks (a node ref, an effect) the app calls for them.
 //!
 //! [`Action`]: crate::state::Action
 

@@ -7,7 +7,7 @@ use yew::prelude::*;
 use crate::state::{Action, Notice};
 
 /// Properties of the notice.
-#[derive(Properties, PartialEq)]
+#[derive(PartialEq)]
 pub struct NoticeBarProps {
     /// The message.
     pub notice: Option<Notice>,
@@ -15,19 +15,21 @@ pub struct NoticeBarProps {
     pub on_action: Callback<Action>,
 }
 
-/// The notice.
-#[function_component(NoticeBar)]
+/// Dismisses an information notice after a few seconds (errors stay):
+/// the app calls it on every render with the notice it shows.
+#[hook]
+pub fn use_notice_timeout(notice: Option<Notice>, on_action: Callback<Action>) {
+    use_effect_with(notice, move |n| {
+        let timer = n
+            .as_ref()
+            .filter(|n| !n.error)
+            .map(|_| Timeout::new(4000, move || on_action.emit(Action::Dismiss)));
+        move || drop(timer)
+    });
+}
+
+/// The notice (its timeout is [`use_notice_timeout`]).
 pub fn notice_bar(props: &NoticeBarProps) -> Html {
-    {
-        let on_action = props.on_action.clone();
-        use_effect_with(props.notice.clone(), move |n| {
-            let timer = n
-                .as_ref()
-                .filter(|n| !n.error)
-                .map(|_| Timeout::new(4000, move || on_action.emit(Action::Dismiss)));
-            move || drop(timer)
-        });
-    }
     let Some(n) = &props.notice else {
         return html! {};
     };

@@ -7,7 +7,7 @@ use yew::prelude::*;
 use crate::state::{Action, Notice, ShareInfo};
 
 /// Properties of the share dialog.
-#[derive(Properties, PartialEq)]
+#[derive(PartialEq)]
 pub struct ShareDialogProps {
     /// The link and snippet.
     pub info: ShareInfo,
@@ -15,8 +15,18 @@ pub struct ShareDialogProps {
     pub on_action: Callback<Action>,
 }
 
+/// Focuses the dialog's first field when it opens: the app calls it on
+/// every render with whether the dialog shows.
+#[hook]
+pub fn use_share_focus(open: bool) {
+    use_effect_with(open, |open| {
+        if *open {
+            crate::dom::focus("share-link");
+        }
+    });
+}
+
 /// The share dialog.
-#[function_component(ShareDialog)]
 pub fn share_dialog(props: &ShareDialogProps) -> Html {
     let close = {
         let on_action = props.on_action.clone();
@@ -30,8 +40,6 @@ pub fn share_dialog(props: &ShareDialogProps) -> Html {
             }
         })
     };
-    // Focus the first field when the dialog opens.
-    use_effect_with((), |_| crate::dom::focus("share-link"));
     let copy = |text: String, what: &'static str| {
         let on_action = props.on_action.clone();
         Callback::from(move |_: MouseEvent| {

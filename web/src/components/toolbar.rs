@@ -8,7 +8,7 @@ use yew::prelude::*;
 use crate::project::SAMPLES;
 
 /// Properties of the toolbar.
-#[derive(Properties, PartialEq)]
+#[derive(PartialEq)]
 pub struct ToolbarProps {
     /// The sample the project came from (`import` for an archive).
     pub origin: String,
@@ -25,14 +25,14 @@ pub struct ToolbarProps {
     /// Import an archive.
     pub on_import: Callback<web_sys::File>,
     /// More pickers, shown after the sample picker (the exercise picker).
-    #[prop_or_default]
     pub children: Html,
+    /// The hidden file field the Import button opens (the app holds it).
+    pub file_input: NodeRef,
 }
 
 /// The top bar.
-#[function_component(Toolbar)]
 pub fn toolbar(props: &ToolbarProps) -> Html {
-    let file_input = use_node_ref();
+    let file_input = props.file_input.clone();
     let on_change_sample = {
         let cb = props.on_sample.clone();
         Callback::from(move |e: Event| {
