@@ -11,20 +11,21 @@ use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use crate::bridge::{self, Session};
-use crate::components::build_view::BuildView;
-use crate::components::code_editor::CodeEditor;
+use crate::components::build_view::BuildViewProps;
+use crate::components::code_editor::{use_code_editor, CodeEditorProps};
 use crate::components::exercise_panel::{exercise_panel, ExercisePanelProps};
 use crate::components::exercise_picker::{exercise_picker, use_picker_sync, ExercisePickerProps};
-use crate::components::file_tree::FileTree;
+use crate::components::file_tree::{use_file_tree, FileTreeProps};
 use crate::components::images_view::{images_view, ImagesViewProps};
-use crate::components::layers_view::LayersView;
+use crate::components::layers_view::LayersViewProps;
 use crate::components::notice_bar::{notice_bar, use_notice_timeout, NoticeBarProps};
 use crate::components::problems::ProblemsProps;
 use crate::components::results::{results, ResultsProps};
 use crate::components::run_view::{run_view, RunViewProps};
 use crate::components::share_dialog::{share_dialog, use_share_focus, ShareDialogProps};
 use crate::components::status_bar::{status_bar, StatusBarProps};
-use crate::components::terminal::Terminal;
+use crate::components::tab_view::{StatefulView, TabView};
+use crate::components::terminal::TerminalProps;
 use crate::components::toolbar::{toolbar, ToolbarProps};
 use crate::dom;
 use crate::exercises::{self, ExerciseAction};
@@ -606,22 +607,22 @@ pub fn app() -> Html {
     };
     let on_action = dispatch.clone();
 
+    let stateful = |view: StatefulView| html! { <TabView key={state.tab.id()} {view} /> };
     let view = match state.tab {
-        Tab::Build => html! {
-            <BuildView
-                build={state.build.clone()}
-                current={state.build_is_current()}
-                settings={state.settings.clone()}
-                image={state.project.name.clone()}
-                stages={state.analysis.stages.clone()}
-                selected={state.selected_step.map(|s| s.0)}
-                on_action={on_action.clone()}
-                on_build={on_build.clone()}
-            />
-        },
-        Tab::Layers => {
-            html! { <LayersView build={state.build.clone()} files={layer_files.clone()} /> }
-        }
+        Tab::Build => stateful(StatefulView::Build(BuildViewProps {
+            build: state.build.clone(),
+            current: state.build_is_current(),
+            settings: state.settings.clone(),
+            image: state.project.name.clone(),
+            stages: state.analysis.stages.clone(),
+            selected: state.selected_step.map(|s| s.0),
+            on_action: on_action.clone(),
+            on_build: on_build.clone(),
+        })),
+        Tab::Layers => stateful(StatefulView::Layers(LayersViewProps {
+            build: state.build.clone(),
+            files: layer_files.clone(),
+        })),
         Tab::Images => images_view(&ImagesViewProps {
             images: state.images.clone(),
         }),
@@ -630,14 +631,12 @@ pub fn app() -> Html {
             plan: run.clone(),
             on_action: on_action.clone(),
         }),
-        Tab::Terminal => html! {
-            <Terminal
-                entries={state.terminal.clone()}
-                history={state.history.clone()}
-                image={state.project.name.clone()}
-                on_command={on_terminal.clone()}
-            />
-        },
+        Tab::Terminal => stateful(StatefulView::Terminal(TerminalProps {
+            entries: state.terminal.clone(),
+            history: state.history.clone(),
+            image: state.project.name.clone(),
+            on_command: on_terminal.clone(),
+        })),
     };
 
     let problems = state.analysis.problems.clone();
@@ -657,6 +656,27 @@ pub fn app() -> Html {
     );
     use_notice_timeout(state.notice.clone(), on_action.clone());
     use_share_focus(state.share.is_some());
+    // Made also when embedded (not shown then): hooks run on every render.
+    let file_tree = use_file_tree(&FileTreeProps {
+        project: state.project.clone(),
+        selected: state.selected.clone(),
+        ignored,
+        on_action: on_action.clone(),
+        on_import: on_import.clone(),
+    });
+    let code_editor = use_code_editor(&CodeEditorProps {
+        path: state.selected.clone(),
+        text: file
+            .as_ref()
+            .map(|f| f.contents.clone())
+            .unwrap_or_else(|| "".into()),
+        binary: file.as_ref().and_then(|f| f.binary.as_ref().map(|b| b.len())),
+        epoch: state.epoch,
+        diagnostics,
+        highlight,
+        jump: state.jump,
+        on_change: on_edit,
+    });
     html! {
         <div class={classes!("app", state.embed.then_some("embed"))}>
             { toolbar(&ToolbarProps {
@@ -690,13 +710,7 @@ pub fn app() -> Html {
                     }) }
                 }
                 if !state.embed {
-                    <FileTree
-                        project={state.project.clone()}
-                        selected={state.selected.clone()}
-                        ignored={ignored}
-                        on_action={on_action.clone()}
-                        on_import={on_import.clone()}
-                    />
+                    { file_tree }
                 }
                 <section class="pane editor-pane" aria-label="Editor">
                     <div class="pane-title">
@@ -709,16 +723,7 @@ pub fn app() -> Html {
                             }
                         }
                     </div>
-                    <CodeEditor
-                        path={state.selected.clone()}
-                        text={file.as_ref().map(|f| f.contents.clone()).unwrap_or_else(|| "".into())}
-                        binary={file.as_ref().and_then(|f| f.binary.as_ref().map(|b| b.len()))}
-                        epoch={state.epoch}
-                        diagnostics={diagnostics}
-                        highlight={highlight}
-                        jump={state.jump}
-                        on_change={on_edit}
-                    />
+                    { code_editor }
                     if is_dockerfile {
                         { crate::components::problems::problems(&ProblemsProps { problems, on_action: on_action.clone() }) }
                     }

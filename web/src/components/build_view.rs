@@ -15,7 +15,7 @@ use crate::components::timeline::{timeline, TimelineProps};
 use crate::state::Action;
 
 /// Properties of the Build view.
-#[derive(Properties, PartialEq)]
+#[derive(PartialEq)]
 pub struct BuildViewProps {
     /// The latest build.
     pub build: Option<Rc<BuildVm>>,
@@ -127,11 +127,11 @@ pub fn stage_section_id(name: &str) -> String {
     format!("stage-steps-{safe}")
 }
 
-/// The Build view.
-#[function_component(BuildView)]
-pub fn build_view(props: &BuildViewProps) -> Html {
-    // The stage picked in the stage graph: its steps are highlighted.
-    let picked = use_state(|| None::<String>);
+/// The Build view; `picked` is the stage picked in the stage graph (its
+/// steps are highlighted), state of the [`TabView`] that shows it.
+///
+/// [`TabView`]: crate::components::tab_view::TabView
+pub fn build_view(props: &BuildViewProps, picked: UseStateHandle<Option<String>>) -> Html {
     let on_pick = {
         let picked = picked.clone();
         Callback::from(move |node: GraphNodeVm| {

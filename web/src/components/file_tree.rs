@@ -12,7 +12,7 @@ use crate::project::{tree_rows, Project, ProjectFile};
 use crate::state::{Action, Notice};
 
 /// Properties of the file tree.
-#[derive(Properties, PartialEq)]
+#[derive(PartialEq)]
 pub struct FileTreeProps {
     /// The files.
     pub project: Rc<Project>,
@@ -45,9 +45,10 @@ fn clean(path: &str) -> Result<String, String> {
     layerlab_engine::context::Context::clean_path(trimmed).map_err(|e| e.message)
 }
 
-/// The build context.
-#[function_component(FileTree)]
-pub fn file_tree(props: &FileTreeProps) -> Html {
+/// The build context. A hook: the app calls it on every render (its
+/// state lives in the app's hooks) and shows what it returns.
+#[hook]
+pub fn use_file_tree(props: &FileTreeProps) -> Html {
     let editing = use_state(|| Editing::None);
     let rows = tree_rows(&props.project.files);
 

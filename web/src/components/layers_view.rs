@@ -13,7 +13,7 @@ use crate::components::el::{el, lit, text, txt};
 use crate::bridge::{size_text, BuildVm, FileChangeVm, LayerFilesVm, LayerVm, StageLayersVm};
 
 /// Properties of the Layers view.
-#[derive(Properties, PartialEq)]
+#[derive(PartialEq)]
 pub struct LayersViewProps {
     /// The latest build.
     pub build: Option<Rc<BuildVm>>,
@@ -137,11 +137,11 @@ fn stack(layers: &[LayerVm], label: String) -> Html {
     }
 }
 
-/// The Layers view.
-#[function_component(LayersView)]
-pub fn layers_view(props: &LayersViewProps) -> Html {
-    // The stage picked; `None`: the image built.
-    let picked = use_state(|| None::<String>);
+/// The Layers view; `picked` is the stage picked (`None`: the image
+/// built), state of the [`TabView`] that shows it.
+///
+/// [`TabView`]: crate::components::tab_view::TabView
+pub fn layers_view(props: &LayersViewProps, picked: UseStateHandle<Option<String>>) -> Html {
     let Some(b) = props.build.clone() else {
         return el("div", "view", vec![lit("p", "placeholder", "Building…")]);
     };

@@ -11,7 +11,7 @@ use yew::prelude::*;
 use crate::state::TermEntry;
 
 /// Properties of the terminal.
-#[derive(Properties, PartialEq)]
+#[derive(PartialEq)]
 pub struct TerminalProps {
     /// The transcript.
     pub entries: Rc<Vec<TermEntry>>,
@@ -23,18 +23,17 @@ pub struct TerminalProps {
     pub on_command: Callback<String>,
 }
 
-/// The terminal.
-#[function_component(Terminal)]
-pub fn terminal(props: &TerminalProps) -> Html {
-    let input = use_state(String::new);
-    // Position in the history while walking it (None: the new line).
-    let cursor = use_state(|| None::<usize>);
-
-    {
-        let n = props.entries.len();
-        use_effect_with(n, |_| crate::dom::scroll_to_end("terminal-screen"));
-    }
-
+/// The terminal; `input` is the line being typed and `cursor` the
+/// position in the history while walking it (`None`: the new line), state
+/// of the [`TabView`] that shows it (which also keeps the transcript
+/// scrolled to its end).
+///
+/// [`TabView`]: crate::components::tab_view::TabView
+pub fn terminal(
+    props: &TerminalProps,
+    input: UseStateHandle<String>,
+    cursor: UseStateHandle<Option<usize>>,
+) -> Html {
     let oninput = {
         let input = input.clone();
         Callback::from(move |e: InputEvent| {
