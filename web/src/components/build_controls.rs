@@ -6,6 +6,7 @@ use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
 use crate::bridge::BuildSettings;
+use crate::components::el::forward;
 use crate::state::Action;
 
 /// Properties of the build controls.
@@ -67,10 +68,7 @@ pub fn build_controls(props: &BuildControlsProps) -> Html {
             }
         })
     };
-    let build = {
-        let cb = props.on_build.clone();
-        Callback::from(move |_: MouseEvent| cb.emit(()))
-    };
+    let build = forward(&props.on_build);
     let target_known =
         props.settings.target.is_empty() || props.stages.contains(&props.settings.target);
     html! {

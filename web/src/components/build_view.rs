@@ -9,7 +9,7 @@ use yew::prelude::*;
 
 use crate::bridge::{BuildSettings, BuildVm, GraphNodeVm, StepVm};
 use crate::components::build_controls::{build_controls, BuildControlsProps};
-use crate::components::el::{el, lit, text, txt};
+use crate::components::el::{el, lit, send, text, txt};
 use crate::components::stage_graph::{stage_graph, StageGraphProps};
 use crate::components::timeline::{timeline, TimelineProps};
 use crate::state::Action;
@@ -36,17 +36,14 @@ pub struct BuildViewProps {
 }
 
 fn step_row(step: &StepVm, selected: bool, on_action: &Callback<Action>) -> Html {
-    let onclick = {
-        let on_action = on_action.clone();
-        let (vertex, line, end_line) = (step.vertex, step.line, step.end_line);
-        Callback::from(move |_: MouseEvent| {
-            on_action.emit(Action::SelectStep {
-                vertex,
-                line,
-                end_line,
-            })
-        })
-    };
+    let onclick = send(
+        on_action,
+        Action::SelectStep {
+            vertex: step.vertex,
+            line: step.line,
+            end_line: step.end_line,
+        },
+    );
     let status = if step.error.is_some() {
         "error"
     } else if step.cached {
@@ -160,13 +157,7 @@ pub fn build_view(props: &BuildViewProps, picked: UseStateHandle<Option<String>>
             </div>
         };
     };
-    let on_line = {
-        let on_action = props.on_action.clone();
-        move |line: usize| {
-            let on_action = on_action.clone();
-            Callback::from(move |_: MouseEvent| on_action.emit(Action::JumpTo { line, column: 0 }))
-        }
-    };
+    let on_line = |line: usize| send(&props.on_action, Action::JumpTo { line, column: 0 });
     html! {
         <div class="view build-view">
             { controls }

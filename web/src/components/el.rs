@@ -8,6 +8,8 @@
 use yew::prelude::*;
 use yew::virtual_dom::VText;
 
+use crate::state::Action;
+
 /// A text node of `text` (as `{ text }` in `html!` makes it).
 #[inline(never)]
 pub fn txt(text: &str) -> Html {
@@ -32,6 +34,21 @@ pub fn text(tag: &'static str, class: &'static str, text: &str) -> Html {
 #[inline(never)]
 pub fn lit(tag: &'static str, class: &'static str, text: &'static str) -> Html {
     el(tag, class, vec![Html::VText(VText::new(text))])
+}
+
+/// A click handler that sends `action` to `on_action` (one closure type
+/// for every such button).
+#[inline(never)]
+pub fn send(on_action: &Callback<Action>, action: Action) -> Callback<MouseEvent> {
+    let on_action = on_action.clone();
+    Callback::from(move |_: MouseEvent| on_action.emit(action.clone()))
+}
+
+/// A click handler that calls `cb`.
+#[inline(never)]
+pub fn forward(cb: &Callback<()>) -> Callback<MouseEvent> {
+    let cb = cb.clone();
+    Callback::from(move |_: MouseEvent| cb.emit(()))
 }
 
 #[cfg(test)]

@@ -7,6 +7,7 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
+use crate::components::el::send;
 use crate::components::markdown::{blocks, inlines};
 use crate::exercises::{ChecksVm, ExerciseAction, ExerciseVm};
 use crate::state::Action;
@@ -36,10 +37,7 @@ pub struct ExercisePanelProps {
 pub fn exercise_panel(props: &ExercisePanelProps) -> Html {
     let ex = &props.exercise;
     let solved_now = props.current && props.checks.as_ref().is_some_and(|c| c.solved);
-    let leave = {
-        let on_action = props.on_action.clone();
-        Callback::from(move |_: MouseEvent| on_action.emit(Action::Exercise(ExerciseAction::Leave)))
-    };
+    let leave = send(&props.on_action, Action::Exercise(ExerciseAction::Leave));
     let reset = {
         let on_reset = props.on_reset.clone();
         let id = ex.id.clone();
@@ -62,12 +60,7 @@ pub fn exercise_panel(props: &ExercisePanelProps) -> Html {
         let id = ex.id.clone();
         Callback::from(move |_: MouseEvent| cb.emit(id.clone()))
     };
-    let show_hint = {
-        let on_action = props.on_action.clone();
-        Callback::from(move |_: MouseEvent| {
-            on_action.emit(Action::Exercise(ExerciseAction::ShowHint))
-        })
-    };
+    let show_hint = send(&props.on_action, Action::Exercise(ExerciseAction::ShowHint));
     let shown = props.hints.min(ex.hints.len());
 
     let (pill, pill_text) = match &props.checks {
@@ -133,10 +126,7 @@ pub fn exercise_panel(props: &ExercisePanelProps) -> Html {
                     if let Some(c) = &props.checks {
                         <ul class={classes!("check-list", (!props.current).then_some("stale"))}>
                             { for c.results.iter().map(|r| {
-                                let jump = r.line.map(|line| {
-                                    let on_action = props.on_action.clone();
-                                    Callback::from(move |_: MouseEvent| on_action.emit(Action::JumpTo { line, column: 0 }))
-                                });
+                                let jump = r.line.map(|line| send(&props.on_action, Action::JumpTo { line, column: 0 }));
                                 html! {
                                     <li class={classes!("check", if r.passed { "pass" } else { "fail" })}>
                                         <span class="check-mark" role="img"

@@ -8,6 +8,7 @@ use wasm_bindgen::JsCast;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
+use crate::components::el::send;
 use crate::project::{tree_rows, Project, ProjectFile};
 use crate::state::{Action, Notice};
 
@@ -233,11 +234,7 @@ pub fn use_file_tree(props: &FileTreeProps) -> Html {
                             let path = row.path.clone();
                             let selected = path == props.selected;
                             let ignored = props.ignored.get(&path);
-                            let select = {
-                                let on_action = props.on_action.clone();
-                                let path = path.clone();
-                                Callback::from(move |_: MouseEvent| on_action.emit(Action::Select(path.clone())))
-                            };
+                            let select = send(&props.on_action, Action::Select(path.clone()));
                             let delete = {
                                 let on_action = props.on_action.clone();
                                 let path = path.clone();

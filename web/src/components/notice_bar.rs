@@ -4,6 +4,7 @@
 use gloo_timers::callback::Timeout;
 use yew::prelude::*;
 
+use crate::components::el::send;
 use crate::state::{Action, Notice};
 
 /// Properties of the notice.
@@ -33,10 +34,7 @@ pub fn notice_bar(props: &NoticeBarProps) -> Html {
     let Some(n) = &props.notice else {
         return html! {};
     };
-    let dismiss = {
-        let on_action = props.on_action.clone();
-        Callback::from(move |_: MouseEvent| on_action.emit(Action::Dismiss))
-    };
+    let dismiss = send(&props.on_action, Action::Dismiss);
     html! {
         <div class={classes!("notice", n.error.then_some("error"))} role={if n.error { "alert" } else { "status" }}>
             <span>{ n.text.clone() }</span>

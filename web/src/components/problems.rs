@@ -4,6 +4,7 @@
 use yew::prelude::*;
 
 use crate::bridge::{Problem, Severity};
+use crate::components::el::send;
 use crate::state::Action;
 
 /// Properties of the Problems list.
@@ -36,9 +37,7 @@ pub fn problems(props: &ProblemsProps) -> Html {
             } else {
                 <ul class="problem-list">
                     { for props.problems.iter().map(|p| {
-                        let on_action = props.on_action.clone();
-                        let (line, column) = (p.line, p.utf16_column);
-                        let onclick = Callback::from(move |_: MouseEvent| on_action.emit(Action::JumpTo { line, column }));
+                        let onclick = send(&props.on_action, Action::JumpTo { line: p.line, column: p.utf16_column });
                         html! {
                             <li>
                                 <button class={classes!("problem", p.severity.as_str())} {onclick}

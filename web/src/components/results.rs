@@ -4,6 +4,7 @@
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
+use crate::components::el::send;
 use crate::state::{Action, Tab};
 
 /// Properties of the results pane.
@@ -51,8 +52,6 @@ pub fn results(props: &ResultsProps) -> Html {
             <div class="tabs" role="tablist" aria-label="Results views" {onkeydown}>
                 { for Tab::ALL.iter().map(|t| {
                     let active = *t == props.tab;
-                    let on_action = props.on_action.clone();
-                    let tab = *t;
                     html! {
                         <button
                             id={format!("tab-{}", t.id())}
@@ -61,7 +60,7 @@ pub fn results(props: &ResultsProps) -> Html {
                             aria-selected={if active { "true" } else { "false" }}
                             aria-controls="results-panel"
                             tabindex={if active { "0" } else { "-1" }}
-                            onclick={Callback::from(move |_: MouseEvent| on_action.emit(Action::SetTab(tab)))}
+                            onclick={send(&props.on_action, Action::SetTab(*t))}
                         >
                             { t.title() }
                         </button>

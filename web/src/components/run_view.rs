@@ -12,7 +12,7 @@ use yew::prelude::*;
 use yew::virtual_dom::VText;
 
 use crate::bridge::RunVm;
-use crate::components::el::{el, lit, text, txt};
+use crate::components::el::{el, lit, send, text, txt};
 use crate::state::Action;
 
 /// Properties of the Run view.
@@ -132,9 +132,7 @@ pub fn run_view(props: &RunViewProps) -> Html {
         }
     };
     let preset = |label: &'static str, line: String| {
-        let on_action = props.on_action.clone();
-        let onclick =
-            Callback::from(move |_: MouseEvent| on_action.emit(Action::SetRunLine(line.clone())));
+        let onclick = send(&props.on_action, Action::SetRunLine(line));
         html! { <button class="chip" {onclick}>{ label }</button> }
     };
     let with_port = |port: &str| -> String {

@@ -4,6 +4,7 @@
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
+use crate::components::el::send;
 use crate::state::{Action, Notice, ShareInfo};
 
 /// Properties of the share dialog.
@@ -28,10 +29,7 @@ pub fn use_share_focus(open: bool) {
 
 /// The share dialog.
 pub fn share_dialog(props: &ShareDialogProps) -> Html {
-    let close = {
-        let on_action = props.on_action.clone();
-        Callback::from(move |_: MouseEvent| on_action.emit(Action::CloseShare))
-    };
+    let close = send(&props.on_action, Action::CloseShare);
     let onkeydown = {
         let on_action = props.on_action.clone();
         Callback::from(move |e: KeyboardEvent| {

@@ -5,6 +5,7 @@ use wasm_bindgen::JsCast;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
+use crate::components::el::forward;
 use crate::project::SAMPLES;
 
 /// Properties of the toolbar.
@@ -67,18 +68,9 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
             input.set_value("");
         })
     };
-    let build = {
-        let cb = props.on_build.clone();
-        Callback::from(move |_: MouseEvent| cb.emit(()))
-    };
-    let share = {
-        let cb = props.on_share.clone();
-        Callback::from(move |_: MouseEvent| cb.emit(()))
-    };
-    let download = {
-        let cb = props.on_download.clone();
-        Callback::from(move |_: MouseEvent| cb.emit(()))
-    };
+    let build = forward(&props.on_build);
+    let share = forward(&props.on_share);
+    let download = forward(&props.on_download);
     let imported = !SAMPLES.iter().any(|s| s.id == props.origin);
 
     if props.embed {
