@@ -7,7 +7,7 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use crate::components::el::send;
+use crate::components::el::{el, lit, send, text};
 use crate::components::markdown::{blocks, inlines};
 use crate::exercises::{ChecksVm, ExerciseAction, ExerciseVm};
 use crate::state::Action;
@@ -93,7 +93,7 @@ pub fn exercise_panel(props: &ExercisePanelProps) -> Html {
                 <span class="exercise-heading">
                     { "Exercise" }
                     if let Some(d) = &ex.difficulty {
-                        <span class="difficulty">{ d.clone() }</span>
+                        { text("span", "difficulty", d) }
                     }
                     <span class={classes!("check-pill", pill)} role="status" aria-live="polite">
                         { pill_text }
@@ -110,7 +110,7 @@ pub fn exercise_panel(props: &ExercisePanelProps) -> Html {
                         { "You solved this exercise before." }
                     </p>
                 }
-                <div class="md instructions">{ blocks(&ex.instructions, 3) }</div>
+                { el("div", "md instructions", vec![blocks(&ex.instructions, 3)]) }
 
                 <section class="checks" aria-labelledby="checks-title">
                     <h3 id="checks-title">{ "Checks" }</h3>
@@ -120,7 +120,7 @@ pub fn exercise_panel(props: &ExercisePanelProps) -> Html {
                         }
                         { status }
                         if let Some(c) = props.checks.as_ref().filter(|_| props.current) {
-                            <span class="muted small">{ format!(" Checked in {:.0} ms.", c.ms) }</span>
+                            { text("span", "muted small", &format!(" Checked in {:.0} ms.", c.ms)) }
                         }
                     </p>
                     if let Some(c) = &props.checks {
@@ -134,7 +134,7 @@ pub fn exercise_panel(props: &ExercisePanelProps) -> Html {
                                             { if r.passed { "✓" } else { "✕" } }
                                         </span>
                                         <div class="check-text">
-                                            <div class="check-title">{ inlines(&r.title) }</div>
+                                            { el("div", "check-title", vec![inlines(&r.title)]) }
                                             if !r.passed {
                                                 <div class="check-reason">
                                                     { inlines(&r.reason) }
@@ -148,10 +148,8 @@ pub fn exercise_panel(props: &ExercisePanelProps) -> Html {
                                                 </div>
                                                 if !r.details.is_empty() {
                                                     <details class="check-details">
-                                                        <summary>{ "Details" }</summary>
-                                                        <ul>
-                                                            { for r.details.iter().map(|d| html! { <li>{ inlines(d) }</li> }) }
-                                                        </ul>
+                                                        { lit("summary", "", "Details") }
+                                                        { el("ul", "", r.details.iter().map(|d| el("li", "", vec![inlines(d)])).collect()) }
                                                     </details>
                                                 }
                                             }
@@ -167,19 +165,15 @@ pub fn exercise_panel(props: &ExercisePanelProps) -> Html {
                     <section class="hints" aria-labelledby="hints-title">
                         <h3 id="hints-title">{ "Hints" }</h3>
                         if shown > 0 {
-                            <ol class="hint-list">
-                                { for ex.hints.iter().take(shown).map(|h| html! {
-                                    <li class="hint md">{ blocks(h, 4) }</li>
-                                }) }
-                            </ol>
+                            { el("ol", "hint-list", ex.hints.iter().take(shown).map(|h| el("li", "hint md", vec![blocks(h, 4)])).collect()) }
                         }
                         if shown < ex.hints.len() {
                             <button class="btn small" onclick={show_hint}>
                                 { if shown == 0 { "Show hint" } else { "Show another hint" } }
-                                <span class="muted">{ format!(" ({} of {})", shown + 1, ex.hints.len()) }</span>
+                                { text("span", "muted", &format!(" ({} of {})", shown + 1, ex.hints.len())) }
                             </button>
                         } else {
-                            <p class="muted small">{ "No more hints." }</p>
+                            { lit("p", "muted small", "No more hints.") }
                         }
                     </section>
                 }

@@ -9,6 +9,7 @@ use wasm_bindgen::JsCast;
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
+use crate::components::el::lit;
 use crate::exercises;
 
 /// Properties of the exercise picker.
@@ -56,7 +57,7 @@ pub fn exercise_picker(props: &ExercisePickerProps) -> Html {
     let select = props.select.clone();
     html! {
         <label class="sample-picker exercise-picker">
-            <span class="label">{ "Exercise" }</span>
+            { lit("span", "label", "Exercise") }
             <select ref={select} aria-label="Exercise" {onchange}>
                 <option value="" selected={active.is_empty()}>{ "None" }</option>
                 { for groups.iter().map(|g| html! {

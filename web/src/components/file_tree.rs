@@ -8,7 +8,7 @@ use wasm_bindgen::JsCast;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-use crate::components::el::send;
+use crate::components::el::{lit, send, text};
 use crate::project::{tree_rows, Project, ProjectFile};
 use crate::state::{Action, Notice};
 
@@ -202,7 +202,7 @@ pub fn use_file_tree(props: &FileTreeProps) -> Html {
         <nav class={classes!("pane", "files", dragging.then_some("drop-target"))} aria-label="Build context"
              {ondragover} {ondragleave} {ondrop}>
             <div class="pane-title">
-                <span>{ "Build context" }</span>
+                { lit("span", "", "Build context") }
                 <button class="icon-btn" onclick={add} title="New file" aria-label="New file">{ "+" }</button>
             </div>
             <ul class="tree" role="list">
@@ -224,7 +224,7 @@ pub fn use_file_tree(props: &FileTreeProps) -> Html {
                     match row.file {
                         None => html! {
                             <li class="row dir" {style}>
-                                <span class="dir-name">{ row.label.clone() }</span>
+                                { text("span", "dir-name", &row.label) }
                                 <span class="row-actions">
                                     <button class="icon-btn" onclick={rename} title={format!("Rename folder {}", row.path)} aria-label={format!("Rename folder {}", row.path)}>{ "✎" }</button>
                                 </span>

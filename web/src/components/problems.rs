@@ -4,7 +4,7 @@
 use yew::prelude::*;
 
 use crate::bridge::{Problem, Severity};
-use crate::components::el::send;
+use crate::components::el::{lit, send, text};
 use crate::state::Action;
 
 /// Properties of the Problems list.
@@ -27,13 +27,13 @@ pub fn problems(props: &ProblemsProps) -> Html {
     html! {
         <section class="problems" aria-label="Problems">
             <div class="problems-title">
-                <span>{ "Problems" }</span>
+                { lit("span", "", "Problems") }
                 <span class={classes!("count", (errors > 0).then_some("has-errors"))}>
                     { format!("{errors} error{} · {warnings} warning{}", plural(errors), plural(warnings)) }
                 </span>
             </div>
             if props.problems.is_empty() {
-                <p class="problems-empty muted">{ "No problems: BuildKit's parser and build checks are happy." }</p>
+                { lit("p", "problems-empty muted", "No problems: BuildKit's parser and build checks are happy.") }
             } else {
                 <ul class="problem-list">
                     { for props.problems.iter().map(|p| {
@@ -45,11 +45,11 @@ pub fn problems(props: &ProblemsProps) -> Html {
                                     <span class="sev" aria-label={p.severity.as_str()}>
                                         { if p.severity == Severity::Error { "✕" } else { "!" } }
                                     </span>
-                                    <span class="msg">{ p.message.clone() }</span>
+                                    { text("span", "msg", &p.message) }
                                     if let Some(rule) = &p.rule {
-                                        <span class="rule">{ rule.clone() }</span>
+                                        { text("span", "rule", rule) }
                                     }
-                                    <span class="loc">{ format!("Ln {}, Col {}", p.line, p.column) }</span>
+                                    { text("span", "loc", &format!("Ln {}, Col {}", p.line, p.column)) }
                                 </button>
                             </li>
                         }

@@ -4,7 +4,7 @@
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
-use crate::components::el::send;
+use crate::components::el::{lit, send, text};
 use crate::state::{Action, Notice, ShareInfo};
 
 /// Properties of the share dialog.
@@ -69,14 +69,14 @@ pub fn share_dialog(props: &ShareDialogProps) -> Html {
                 { match &props.info.url {
                     Ok(url) => html! {
                         <>
-                            <p class="muted">{ format!("The link holds every file, the run line and the open view ({} characters, format v{}). Nothing is uploaded.", url.len(), crate::share::VERSION) }</p>
+                            { text("p", "muted", &format!("The link holds every file, the run line and the open view ({} characters, format v{}). Nothing is uploaded.", url.len(), crate::share::VERSION)) }
                             <div class="copy-row">
                                 <input id="share-link" class="code-input" readonly=true value={url.clone()} aria-label="Share link" onfocus={select_all.clone()} />
                                 <button class="btn primary" onclick={copy(url.clone(), "Link")}>{ "Copy link" }</button>
                             </div>
                             if let Some(snippet) = &props.info.embed {
-                                <h3>{ "Embed in a page" }</h3>
-                                <p class="muted">{ "Shows the editor and the current view, sized for an iframe." }</p>
+                                { lit("h3", "", "Embed in a page") }
+                                { lit("p", "muted", "Shows the editor and the current view, sized for an iframe.") }
                                 <div class="copy-row">
                                     <textarea class="code-input" readonly=true rows="3" value={snippet.clone()} aria-label="Embed snippet" onfocus={select_all} />
                                     <button class="btn" onclick={copy(snippet.clone(), "Snippet")}>{ "Copy" }</button>

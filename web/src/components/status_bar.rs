@@ -6,6 +6,8 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use crate::bridge::BuildVm;
+use crate::components::el::{el, txt};
+use yew::virtual_dom::VText;
 
 use layerlab_engine::docker::versions;
 
@@ -41,13 +43,13 @@ pub fn status_bar(props: &StatusBarProps) -> Html {
                 <span class={classes!("dot", if props.current { "ok" } else { "busy" })} aria-hidden="true"></span>
                 { status }
                 if props.engine_ms > 0.0 {
-                    <span class="muted" id="engine-time">{ format!(" · engine {:.1} ms", props.engine_ms) }</span>
+                    <span class="muted" id="engine-time">{ txt(&format!(" · engine {:.1} ms", props.engine_ms)) }</span>
                 }
             </span>
-            <span class="muted">
-                { "Runs entirely in your browser: no Docker, no server, no network. " }
-                { format!("Models the docker CLI {} and BuildKit {}.", versions::CLI, versions::BUILDKIT) }
-            </span>
+            { el("span", "muted", vec![
+                Html::VText(VText::new("Runs entirely in your browser: no Docker, no server, no network. ")),
+                txt(&format!("Models the docker CLI {} and BuildKit {}.", versions::CLI, versions::BUILDKIT)),
+            ]) }
         </footer>
     }
 }

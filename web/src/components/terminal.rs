@@ -8,6 +8,7 @@ use wasm_bindgen::JsCast;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
+use crate::components::el::{lit, text};
 use crate::state::TermEntry;
 
 /// Properties of the terminal.
@@ -97,15 +98,15 @@ pub fn terminal(
                 if props.entries.is_empty() {
                     <p class="term-hint">
                         { "A simulated shell in your build context. Try " }
-                        <code>{ format!("docker build -t {} .", props.image) }</code>
-                        { ", " }<code>{ "ls" }</code>{ " or " }<code>{ "help" }</code>{ "." }
+                        { text("code", "", &format!("docker build -t {} .", props.image)) }
+                        { ", " }{ lit("code", "", "ls") }{ " or " }{ lit("code", "", "help") }{ "." }
                     </p>
                 }
                 { for props.entries.iter().map(|e| html! {
                     <div class={classes!("term-entry", e.failed.then_some("failed"))}>
                         <div class="term-cmd"><span class="ps1" aria-hidden="true">{ "$ " }</span>{ e.command.clone() }</div>
                         if !e.output.is_empty() {
-                            <pre class="term-out">{ e.output.clone() }</pre>
+                            { text("pre", "term-out", &e.output) }
                         }
                     </div>
                 }) }

@@ -5,7 +5,7 @@ use wasm_bindgen::JsCast;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
-use crate::components::el::forward;
+use crate::components::el::{forward, lit};
 use crate::project::SAMPLES;
 
 /// Properties of the toolbar.
@@ -79,7 +79,7 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
             <header class="topbar compact">
                 <div class="brand">
                     <span class="logo" aria-hidden="true"></span>
-                    <span class="brand-name">{ "LayerLab" }</span>
+                    { lit("span", "brand-name", "LayerLab") }
                 </div>
                 <div class="actions">
                     <button class="btn primary" onclick={build} title="Build now (Ctrl+Enter)">
@@ -95,12 +95,12 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
         <header class="topbar">
             <div class="brand">
                 <span class="logo" aria-hidden="true"></span>
-                <h1>{ "LayerLab" }</h1>
-                <span class="tagline">{ "Dockerfile playground" }</span>
+                { lit("h1", "", "LayerLab") }
+                { lit("span", "tagline", "Dockerfile playground") }
             </div>
             <div class="actions" role="toolbar" aria-label="Project">
                 <label class="sample-picker">
-                    <span class="label">{ "Sample" }</span>
+                    { lit("span", "label", "Sample") }
                     <select aria-label="Sample project" onchange={on_change_sample}>
                         if imported {
                             <option value="" selected=true disabled=true>{ "Imported project" }</option>
