@@ -670,7 +670,9 @@ pub fn app() -> Html {
             .as_ref()
             .map(|f| f.contents.clone())
             .unwrap_or_else(|| "".into()),
-        binary: file.as_ref().and_then(|f| f.binary.as_ref().map(|b| b.len())),
+        binary: file
+            .as_ref()
+            .and_then(|f| f.binary.as_ref().map(|b| b.len())),
         epoch: state.epoch,
         diagnostics,
         highlight,

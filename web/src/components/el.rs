@@ -111,9 +111,18 @@ pub(crate) mod tests {
         let mut cases = 0;
         for t in texts {
             same(&txt(t), &html! { { t.to_owned() } });
-            same(&text("span", "muted", t), &html! { <span class="muted">{ t.to_owned() }</span> });
-            same(&text("code", "", t), &html! { <code>{ t.to_owned() }</code> });
-            same(&text("p", "a b", t), &html! { <p class="a b">{ t.to_owned() }</p> });
+            same(
+                &text("span", "muted", t),
+                &html! { <span class="muted">{ t.to_owned() }</span> },
+            );
+            same(
+                &text("code", "", t),
+                &html! { <code>{ t.to_owned() }</code> },
+            );
+            same(
+                &text("p", "a b", t),
+                &html! { <p class="a b">{ t.to_owned() }</p> },
+            );
             same(
                 &el("li", "row", vec![txt(t), lit("span", "muted", "lit")]),
                 &html! { <li class="row">{ t.to_owned() }<span class="muted">{ "lit" }</span></li> },

@@ -9,8 +9,8 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use crate::components::el::{el, lit, text, txt};
 use crate::bridge::{size_text, BuildVm, FileChangeVm, LayerFilesVm, LayerVm, StageLayersVm};
+use crate::components::el::{el, lit, text, txt};
 
 /// Properties of the Layers view.
 #[derive(PartialEq)]
@@ -21,7 +21,7 @@ pub struct LayersViewProps {
     pub files: Rc<Option<LayerFilesVm>>,
 }
 
-fn summary(changes: &[crate::bridge::FileChangeVm]) -> String {
+pub(crate) fn summary(changes: &[crate::bridge::FileChangeVm]) -> String {
     let count = |k: &str| changes.iter().filter(|c| c.change == k).count();
     let mut parts = Vec::new();
     for (k, label) in [
@@ -37,7 +37,7 @@ fn summary(changes: &[crate::bridge::FileChangeVm]) -> String {
     format!("Files: {}", parts.join(", "))
 }
 
-fn layer_source(l: &LayerVm, own: &str) -> String {
+pub(crate) fn layer_source(l: &LayerVm, own: &str) -> String {
     match (&l.base, &l.stage) {
         (Some(image), _) => format!("from {image}"),
         (None, Some(stage)) => format!("from stage {stage}"),
@@ -47,7 +47,7 @@ fn layer_source(l: &LayerVm, own: &str) -> String {
 
 /// The layers, top first, with the files of each (`files(i)` for layer
 /// `i`, bottom first); `own` names where the build's own layers come from.
-fn layer_list(
+pub(crate) fn layer_list(
     layers: &[LayerVm],
     own: &str,
     files: &dyn Fn(usize) -> Option<Vec<FileChangeVm>>,

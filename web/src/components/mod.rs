@@ -37,3 +37,5 @@ pub mod tab_view;
 pub mod terminal;
 pub mod timeline;
 pub mod toolbar;
+#[cfg(test)]
+mod view_tests;

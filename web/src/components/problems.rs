@@ -60,7 +60,7 @@ pub fn problems(props: &ProblemsProps) -> Html {
     }
 }
 
-fn plural(n: usize) -> &'static str {
+pub(crate) fn plural(n: usize) -> &'static str {
     if n == 1 {
         ""
     } else {
