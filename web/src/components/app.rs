@@ -10,6 +10,8 @@ use gloo_timers::callback::Timeout;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
+use crate::components::el::cls;
+
 use crate::bridge::{self, Session};
 use crate::components::build_view::BuildViewProps;
 use crate::components::code_editor::{use_code_editor, CodeEditorProps};
@@ -680,7 +682,7 @@ pub fn app() -> Html {
         on_change: on_edit,
     });
     html! {
-        <div class={classes!("app", state.embed.then_some("embed"))}>
+        <div class={cls("app", state.embed.then_some("embed"))}>
             { toolbar(&ToolbarProps {
                 origin: state.project.origin.clone(),
                 embed: state.embed,
@@ -698,7 +700,7 @@ pub fn app() -> Html {
                 }),
                 file_input,
             }) }
-            <main class={classes!("workspace", exercise_vm.is_some().then_some("with-exercise"))}>
+            <main class={cls("workspace", exercise_vm.is_some().then_some("with-exercise"))}>
                 if let (Some(vm), Some(active)) = ((*exercise_vm).clone(), state.exercise.active.as_ref()) {
                     { exercise_panel(&ExercisePanelProps {
                         exercise: vm,

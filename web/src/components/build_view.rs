@@ -9,7 +9,7 @@ use yew::prelude::*;
 
 use crate::bridge::{BuildSettings, BuildVm, GraphNodeVm, StepVm};
 use crate::components::build_controls::{build_controls, BuildControlsProps};
-use crate::components::el::{el, lit, send, text, txt};
+use crate::components::el::{cls, el, lit, send, text, txt};
 use crate::components::stage_graph::{stage_graph, StageGraphProps};
 use crate::components::timeline::{timeline, TimelineProps};
 use crate::state::Action;
@@ -57,7 +57,7 @@ fn step_row(step: &StepVm, selected: bool, on_action: &Callback<Action>) -> Html
             data-cached={step.cached.to_string()} data-reason={step.reason.clone().unwrap_or_default()}>
             <button class="step-main" {onclick} aria-pressed={if selected { "true" } else { "false" }}
                     title={format!("#{} {} (line {})", step.vertex, step.name, step.line)}>
-                <span class={classes!("badge", status)}>
+                <span class={cls("badge", Some(status))}>
                     { match status { "error" => "ERROR", "cached" => "CACHED", _ => "RUN" } }
                 </span>
                 { text("span", "pos", &step.position) }
@@ -73,7 +73,7 @@ fn step_row(step: &StepVm, selected: bool, on_action: &Callback<Action>) -> Html
             </button>
             if let Some(reason) = &step.reason {
                 if !step.cached {
-                    <p class={classes!("reason", step.reason_kind)}>
+                    <p class={cls("reason", Some(step.reason_kind))}>
                         <span class="why">
                             { match step.reason_kind { "cause" => "Cache miss: ", "chain" => "↳ ", _ => "" } }
                         </span>
@@ -161,8 +161,8 @@ pub fn build_view(props: &BuildViewProps, picked: UseStateHandle<Option<String>>
     html! {
         <div class="view build-view">
             { controls }
-            <div class={classes!("summary", if b.error.is_some() { "failed" } else { "ok" })} aria-live="polite">
-                <span class={classes!("mode", if b.committed { "committed" } else { "preview" })}
+            <div class={cls("summary", Some(if b.error.is_some() { "failed" } else { "ok" }))} aria-live="polite">
+                <span class={cls("mode", Some(if b.committed { "committed" } else { "preview" }))}
                       title={if b.committed {
                           "This build updated the cache and the image store."
                       } else {
@@ -206,7 +206,7 @@ pub fn build_view(props: &BuildViewProps, picked: UseStateHandle<Option<String>>
                 });
                 html! {
                 <section id={stage_section_id(&stage.name)}
-                         class={classes!("stage", highlighted.then_some("highlighted"))}
+                         class={cls("stage", highlighted.then_some("highlighted"))}
                          aria-label={format!("Stage {}", stage.name)}>
                     { el("h3", "stage-title", vec![
                         text("span", "stage-name", if stage.name.is_empty() { "(single stage)" } else { &stage.name }),

@@ -36,6 +36,12 @@ pub fn lit(tag: &'static str, class: &'static str, text: &'static str) -> Html {
     el(tag, class, vec![Html::VText(VText::new(text))])
 }
 
+/// `classes!(base, extra)`: the class `base`, then `extra` if any.
+#[inline(never)]
+pub fn cls(base: &'static str, extra: Option<&'static str>) -> Classes {
+    classes!(base, extra)
+}
+
 /// A click handler that sends `action` to `on_action` (one closure type
 /// for every such button).
 #[inline(never)]
@@ -134,6 +140,13 @@ pub(crate) mod tests {
             cases += 5;
         }
         same(&el("ul", "", vec![]), &html! { <ul></ul> });
+        for extra in [None, Some("on"), Some(""), Some("a b"), Some("step")] {
+            assert_eq!(cls("step", extra), classes!("step", extra));
+            same(
+                &html! { <p class={cls("x", extra)}></p> },
+                &html! { <p class={classes!("x", extra)}></p> },
+            );
+        }
         same(&lit("h3", "", "Ports"), &html! { <h3>{ "Ports" }</h3> });
         println!("{cases} builder cases");
     }

@@ -7,7 +7,7 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use crate::components::el::{el, lit, send, text};
+use crate::components::el::{cls, el, lit, send, text};
 use crate::components::markdown::{blocks, inlines};
 use crate::exercises::{ChecksVm, ExerciseAction, ExerciseVm};
 use crate::state::Action;
@@ -95,7 +95,7 @@ pub fn exercise_panel(props: &ExercisePanelProps) -> Html {
                     if let Some(d) = &ex.difficulty {
                         { text("span", "difficulty", d) }
                     }
-                    <span class={classes!("check-pill", pill)} role="status" aria-live="polite">
+                    <span class={cls("check-pill", Some(pill))} role="status" aria-live="polite">
                         { pill_text }
                     </span>
                 </span>
@@ -114,7 +114,7 @@ pub fn exercise_panel(props: &ExercisePanelProps) -> Html {
 
                 <section class="checks" aria-labelledby="checks-title">
                     <h3 id="checks-title">{ "Checks" }</h3>
-                    <p class={classes!("checks-status", solved_now.then_some("solved"))}>
+                    <p class={cls("checks-status", solved_now.then_some("solved"))}>
                         if solved_now {
                             <span class="solved-icon" aria-hidden="true">{ "✓ " }</span>
                         }
@@ -124,11 +124,11 @@ pub fn exercise_panel(props: &ExercisePanelProps) -> Html {
                         }
                     </p>
                     if let Some(c) = &props.checks {
-                        <ul class={classes!("check-list", (!props.current).then_some("stale"))}>
+                        <ul class={cls("check-list", (!props.current).then_some("stale"))}>
                             { for c.results.iter().map(|r| {
                                 let jump = r.line.map(|line| send(&props.on_action, Action::JumpTo { line, column: 0 }));
                                 html! {
-                                    <li class={classes!("check", if r.passed { "pass" } else { "fail" })}>
+                                    <li class={cls("check", Some(if r.passed { "pass" } else { "fail" }))}>
                                         <span class="check-mark" role="img"
                                               aria-label={if r.passed { "passed" } else { "failed" }}>
                                             { if r.passed { "✓" } else { "✕" } }

@@ -8,7 +8,7 @@ use wasm_bindgen::JsCast;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-use crate::components::el::{lit, send, text};
+use crate::components::el::{cls, lit, send, text};
 use crate::project::{tree_rows, Project, ProjectFile};
 use crate::state::{Action, Notice};
 
@@ -252,9 +252,9 @@ pub fn use_file_tree(props: &FileTreeProps) -> Html {
                                 None => path.clone(),
                             };
                             html! {
-                                <li class={classes!("row", ignored.is_some().then_some("ignored"))} {style}>
+                                <li class={cls("row", ignored.is_some().then_some("ignored"))} {style}>
                                     <button
-                                        class={classes!("file", selected.then_some("selected"))}
+                                        class={cls("file", selected.then_some("selected"))}
                                         {title}
                                         aria-current={selected.then_some("true")}
                                         onclick={select}

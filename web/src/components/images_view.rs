@@ -8,7 +8,7 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use crate::bridge::{size_text, ImagesVm};
-use crate::components::el::{el, lit, text, txt};
+use crate::components::el::{cls, el, lit, text, txt};
 
 /// Properties of the Images view.
 #[derive(PartialEq)]
@@ -73,7 +73,7 @@ pub fn images_view(props: &ImagesViewProps) -> Html {
                                 { for i.layers.iter().map(|l| {
                                     let pct = l.size as f64 / i.size.max(1) as f64 * 100.0;
                                     let style = format!("width: max({pct:.2}%, 2px); --hue: {}", l.hue);
-                                    let class = classes!("segment", if l.shared_by > 1 { "shared" } else { "unique" });
+                                    let class = cls("segment", Some(if l.shared_by > 1 { "shared" } else { "unique" }));
                                     let title = format!(
                                         "{} · {} · {}{}",
                                         l.digest,

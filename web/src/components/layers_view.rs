@@ -10,7 +10,7 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use crate::bridge::{size_text, BuildVm, FileChangeVm, LayerFilesVm, LayerVm, StageLayersVm};
-use crate::components::el::{el, lit, text, txt};
+use crate::components::el::{cls, el, lit, text, txt};
 
 /// Properties of the Layers view.
 #[derive(PartialEq)]
@@ -62,7 +62,7 @@ pub(crate) fn layer_list(
                     (None, None) => "own",
                 };
                 html! {
-                    <li class={classes!("layer", kind)}>
+                    <li class={cls("layer", Some(kind))}>
                         { text("span", "layer-size", &l.size_text) }
                         <code class="layer-cmd" title={l.created_by.clone()}>{ l.created_by.clone() }</code>
                         { el("span", "layer-meta", vec![
@@ -75,7 +75,7 @@ pub(crate) fn layer_list(
                                     { text("summary", "", &summary(&changes)) }
                                     <ul>
                                         { for changes.iter().take(200).map(|c| html! {
-                                            <li class={classes!("change", c.change)}>
+                                            <li class={cls("change", Some(c.change))}>
                                                 <span class="mark" aria-label={c.change}>
                                                     { match c.change { "added" => "+", "deleted" => "−", _ => "~" } }
                                                 </span>
@@ -127,7 +127,7 @@ fn stack(layers: &[LayerVm], label: String) -> Html {
         <div class="stack" role="img" aria-label={label}>
             { for layers.iter().map(|l| {
                 let pct = l.size as f64 / total as f64 * 100.0;
-                let class = classes!("segment", if l.base.is_some() { "base" } else { "own" });
+                let class = cls("segment", Some(if l.base.is_some() { "base" } else { "own" }));
                 html! {
                     <span {class} style={format!("width: max({pct:.2}%, 2px)")}
                           title={format!("{} · {}", l.size_text, l.created_by)}></span>
@@ -225,7 +225,7 @@ pub fn layers_view(props: &LayersViewProps, picked: UseStateHandle<Option<String
             ]) }
             { stack(&b.layers, format!("Layers sized by bytes: base image {}, this build {}", size_text(base), size_text(own))) }
             if let Some(files) = &*props.files {
-                <p class={classes!("waste", (files.wasted_bytes > 0).then_some("has-waste"))}>
+                <p class={cls("waste", (files.wasted_bytes > 0).then_some("has-waste"))}>
                     { txt(&format!("Efficiency {} · wasted space {}", files.efficiency, files.wasted)) }
                     { text("span", "muted", if files.wasted_bytes > 0 {
                         " — files stored in a layer and hidden or deleted by a later one still ship with the image."

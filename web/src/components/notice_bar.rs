@@ -4,7 +4,7 @@
 use gloo_timers::callback::Timeout;
 use yew::prelude::*;
 
-use crate::components::el::send;
+use crate::components::el::{cls, send};
 use crate::state::{Action, Notice};
 
 /// Properties of the notice.
@@ -36,7 +36,7 @@ pub fn notice_bar(props: &NoticeBarProps) -> Html {
     };
     let dismiss = send(&props.on_action, Action::Dismiss);
     html! {
-        <div class={classes!("notice", n.error.then_some("error"))} role={if n.error { "alert" } else { "status" }}>
+        <div class={cls("notice", n.error.then_some("error"))} role={if n.error { "alert" } else { "status" }}>
             <span>{ n.text.clone() }</span>
             <button class="icon-btn" onclick={dismiss} aria-label="Dismiss">{ "×" }</button>
         </div>

@@ -4,7 +4,7 @@
 use yew::prelude::*;
 
 use crate::bridge::{Problem, Severity};
-use crate::components::el::{lit, send, text};
+use crate::components::el::{cls, lit, send, text};
 use crate::state::Action;
 
 /// Properties of the Problems list.
@@ -28,7 +28,7 @@ pub fn problems(props: &ProblemsProps) -> Html {
         <section class="problems" aria-label="Problems">
             <div class="problems-title">
                 { lit("span", "", "Problems") }
-                <span class={classes!("count", (errors > 0).then_some("has-errors"))}>
+                <span class={cls("count", (errors > 0).then_some("has-errors"))}>
                     { format!("{errors} error{} · {warnings} warning{}", plural(errors), plural(warnings)) }
                 </span>
             </div>
@@ -40,7 +40,7 @@ pub fn problems(props: &ProblemsProps) -> Html {
                         let onclick = send(&props.on_action, Action::JumpTo { line: p.line, column: p.utf16_column });
                         html! {
                             <li>
-                                <button class={classes!("problem", p.severity.as_str())} {onclick}
+                                <button class={cls("problem", Some(p.severity.as_str()))} {onclick}
                                         title={format!("Go to line {}", p.line)}>
                                     <span class="sev" aria-label={p.severity.as_str()}>
                                         { if p.severity == Severity::Error { "✕" } else { "!" } }

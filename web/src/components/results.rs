@@ -4,7 +4,7 @@
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
-use crate::components::el::send;
+use crate::components::el::{cls, send};
 use crate::state::{Action, Tab};
 
 /// Properties of the results pane.
@@ -48,14 +48,14 @@ pub fn results(props: &ResultsProps) -> Html {
         })
     };
     html! {
-        <section class={classes!("pane", "results")} aria-label="Results">
+        <section class={cls("pane", Some("results"))} aria-label="Results">
             <div class="tabs" role="tablist" aria-label="Results views" {onkeydown}>
                 { for Tab::ALL.iter().map(|t| {
                     let active = *t == props.tab;
                     html! {
                         <button
                             id={format!("tab-{}", t.id())}
-                            class={classes!("tab", active.then_some("active"))}
+                            class={cls("tab", active.then_some("active"))}
                             role="tab"
                             aria-selected={if active { "true" } else { "false" }}
                             aria-controls="results-panel"

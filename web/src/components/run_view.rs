@@ -12,7 +12,7 @@ use yew::prelude::*;
 use yew::virtual_dom::VText;
 
 use crate::bridge::RunVm;
-use crate::components::el::{el, lit, send, text, txt};
+use crate::components::el::{cls, el, lit, send, text, txt};
 use crate::state::Action;
 
 /// Properties of the Run view.
@@ -91,9 +91,9 @@ pub fn run_view(props: &RunViewProps) -> Html {
                     } else {
                         <ul class="ports">
                             { for p.ports.iter().map(|port| html! {
-                                <li class={classes!("port", port.status)}>
+                                <li class={cls("port", Some(port.status))}>
                                     { text("code", "", &port.display) }
-                                    <span class={classes!("badge", port.status)}>{ port.label }</span>
+                                    <span class={cls("badge", Some(port.status))}>{ port.label }</span>
                                     { text("span", "port-msg", &port.message) }
                                 </li>
                             }) }
@@ -108,7 +108,7 @@ pub fn run_view(props: &RunViewProps) -> Html {
                     { el("ul", "explain", p.explanation.iter().map(|s| text("li", "", s)).collect()) }
                     <p class="flags">
                         { for p.flags.iter().map(|(flag, on)| html! {
-                            <span class={classes!("flag", on.then_some("on"))}>{ *flag }</span>
+                            <span class={cls("flag", on.then_some("on"))}>{ *flag }</span>
                         }) }
                     </p>
                     if !p.stderr.is_empty() {

@@ -6,7 +6,7 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use crate::bridge::BuildVm;
-use crate::components::el::{el, txt};
+use crate::components::el::{cls, el, txt};
 use yew::virtual_dom::VText;
 
 use layerlab_engine::docker::versions;
@@ -40,7 +40,7 @@ pub fn status_bar(props: &StatusBarProps) -> Html {
     html! {
         <footer class="statusbar">
             <span class="status" aria-live="polite">
-                <span class={classes!("dot", if props.current { "ok" } else { "busy" })} aria-hidden="true"></span>
+                <span class={cls("dot", Some(if props.current { "ok" } else { "busy" }))} aria-hidden="true"></span>
                 { status }
                 if props.engine_ms > 0.0 {
                     <span class="muted" id="engine-time">{ txt(&format!(" · engine {:.1} ms", props.engine_ms)) }</span>

@@ -8,7 +8,7 @@ use wasm_bindgen::JsCast;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-use crate::components::el::{lit, text};
+use crate::components::el::{cls, lit, text};
 use crate::state::TermEntry;
 
 /// Properties of the terminal.
@@ -103,7 +103,7 @@ pub fn terminal(
                     </p>
                 }
                 { for props.entries.iter().map(|e| html! {
-                    <div class={classes!("term-entry", e.failed.then_some("failed"))}>
+                    <div class={cls("term-entry", e.failed.then_some("failed"))}>
                         <div class="term-cmd"><span class="ps1" aria-hidden="true">{ "$ " }</span>{ e.command.clone() }</div>
                         if !e.output.is_empty() {
                             { text("pre", "term-out", &e.output) }
