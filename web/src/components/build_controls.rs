@@ -6,7 +6,7 @@ use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
 use crate::bridge::BuildSettings;
-use crate::components::el::forward;
+use crate::components::el::{forward, lit};
 use crate::state::Action;
 
 /// Properties of the build controls.
@@ -79,7 +79,7 @@ pub fn build_controls(props: &BuildControlsProps) -> Html {
             </div>
             <div class="control-row">
                 <label class="control">
-                    <span class="label">{ "--target" }</span>
+                    { lit("span", "label", "--target") }
                     <select onchange={on_target} aria-label="Target stage (--target)">
                         <option value="" selected={props.settings.target.is_empty()}>{ "last stage (default)" }</option>
                         { for props.stages.iter().map(|s| html! {
@@ -91,7 +91,7 @@ pub fn build_controls(props: &BuildControlsProps) -> Html {
                     </select>
                 </label>
                 <label class="control grow">
-                    <span class="label">{ "--build-arg" }</span>
+                    { lit("span", "label", "--build-arg") }
                     <textarea
                         rows="1"
                         placeholder="NAME=value"
@@ -103,7 +103,7 @@ pub fn build_controls(props: &BuildControlsProps) -> Html {
                 </label>
                 <label class="control check">
                     <input type="checkbox" checked={props.settings.no_cache} onchange={on_no_cache} />
-                    <span>{ "--no-cache" }</span>
+                    { lit("span", "", "--no-cache") }
                 </label>
             </div>
         </div>

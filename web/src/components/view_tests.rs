@@ -16,6 +16,7 @@ use crate::bridge::{
 use crate::components::el::tests::markup;
 use crate::components::images_view::{images_view, ImagesViewProps};
 use crate::components::layers_view::{layer_list, layer_source, summary};
+use crate::components::markdown::{blocks, inlines};
 use crate::components::problems::{plural, problems, ProblemsProps};
 use crate::components::run_view::{run_view, RunViewProps};
 use crate::components::status_bar::{status_bar, StatusBarProps};
@@ -23,6 +24,7 @@ use crate::components::timeline::{timeline, TimelineProps};
 use crate::project::{Project, ProjectFile, SAMPLES};
 use crate::state::Action;
 use layerlab_engine::docker::versions;
+use layerlab_engine::exercise::markdown::{Block, Inline};
 
 fn old_images_view(props: &ImagesViewProps) -> Html {
     let vm = &props.images;
@@ -405,6 +407,86 @@ fn old_layer_list(
             }) }
         </ol>
     }
+}
+
+fn old_blocks(content: &[Block], heading_base: u8) -> Html {
+    html! { for content.iter().map(|b| old_block(b, heading_base)) }
+}
+
+fn old_block(b: &Block, heading_base: u8) -> Html {
+    match b {
+        Block::Heading { level, content } => {
+            let level = (heading_base + level.saturating_sub(1)).clamp(1, 6);
+            html! { <@{format!("h{level}")} class="md-heading">{ old_inlines(content) }</@> }
+        }
+        Block::Paragraph { content } => html! { <p>{ old_inlines(content) }</p> },
+        Block::List {
+            ordered,
+            start,
+            items,
+        } => {
+            let items = items
+                .iter()
+                .map(|i| html! { <li>{ old_inlines(i) }</li> })
+                .collect::<Html>();
+            if *ordered {
+                html! { <ol start={start.to_string()}>{ items }</ol> }
+            } else {
+                html! { <ul>{ items }</ul> }
+            }
+        }
+        Block::Code { language, text } => html! {
+            <pre class="md-code" data-language={(!language.is_empty()).then(|| language.clone())}>
+                <code>{ text.clone() }</code>
+            </pre>
+        },
+        Block::Quote { content } => html! { <blockquote>{ old_inlines(content) }</blockquote> },
+        Block::Rule => html! { <hr /> },
+    }
+}
+
+/// Renders inline content.
+fn old_inlines(content: &[Inline]) -> Html {
+    html! { for content.iter().map(old_inline) }
+}
+
+fn old_inline(i: &Inline) -> Html {
+    match i {
+        Inline::Text { text } => html! { { text.clone() } },
+        Inline::Code { text } => html! { <code>{ text.clone() }</code> },
+        Inline::Emphasis { content } => html! { <em>{ old_inlines(content) }</em> },
+        Inline::Strong { content } => html! { <strong>{ old_inlines(content) }</strong> },
+        // The engine keeps only http:, https:, mailto: and relative
+        // addresses; anything else arrives as plain text.
+        Inline::Link { url, content } => html! {
+            <a href={url.clone()} target="_blank" rel="noopener noreferrer">{ old_inlines(content) }</a>
+        },
+        Inline::Break => html! { <br /> },
+    }
+}
+
+#[test]
+fn markdown_makes_the_markup_of_the_html_it_replaced() {
+    let mut cases = 0;
+    for group in crate::exercises::picker_groups() {
+        for entry in &group.entries {
+            let ex = crate::exercises::view(&entry.id).expect("a listed exercise");
+            assert_eq!(markup(&inlines(&ex.title)), markup(&old_inlines(&ex.title)));
+            for base in [1, 3, 4, 6] {
+                assert_eq!(
+                    markup(&blocks(&ex.instructions, base)),
+                    markup(&old_blocks(&ex.instructions, base))
+                );
+                for hint in &ex.hints {
+                    assert_eq!(markup(&blocks(hint, base)), markup(&old_blocks(hint, base)));
+                    cases += 1;
+                }
+                cases += 1;
+            }
+        }
+    }
+    assert!(cases > 20, "{cases}");
+    println!("{cases} markdown cases");
 }
 
 /// Projects: every sample, and the default one with a Dockerfile that
