@@ -10,22 +10,25 @@ use gloo_timers::callback::Timeout;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
+use crate::components::el::cls;
+
 use crate::bridge::{self, Session};
-use crate::components::build_view::BuildView;
-use crate::components::code_editor::CodeEditor;
-use crate::components::exercise_panel::ExercisePanel;
-use crate::components::exercise_picker::ExercisePicker;
-use crate::components::file_tree::FileTree;
-use crate::components::images_view::ImagesView;
-use crate::components::layers_view::LayersView;
-use crate::components::notice_bar::NoticeBar;
-use crate::components::problems::Problems;
-use crate::components::results::Results;
-use crate::components::run_view::RunView;
-use crate::components::share_dialog::ShareDialog;
-use crate::components::status_bar::StatusBar;
-use crate::components::terminal::Terminal;
-use crate::components::toolbar::Toolbar;
+use crate::components::build_view::BuildViewProps;
+use crate::components::code_editor::{use_code_editor, CodeEditorProps};
+use crate::components::exercise_panel::{exercise_panel, ExercisePanelProps};
+use crate::components::exercise_picker::{exercise_picker, use_picker_sync, ExercisePickerProps};
+use crate::components::file_tree::{use_file_tree, FileTreeProps};
+use crate::components::images_view::{images_view, ImagesViewProps};
+use crate::components::layers_view::LayersViewProps;
+use crate::components::notice_bar::{notice_bar, use_notice_timeout, NoticeBarProps};
+use crate::components::problems::ProblemsProps;
+use crate::components::results::{results, ResultsProps};
+use crate::components::run_view::{run_view, RunViewProps};
+use crate::components::share_dialog::{share_dialog, use_share_focus, ShareDialogProps};
+use crate::components::status_bar::{status_bar, StatusBarProps};
+use crate::components::tab_view::{StatefulView, TabView};
+use crate::components::terminal::TerminalProps;
+use crate::components::toolbar::{toolbar, ToolbarProps};
 use crate::dom;
 use crate::exercises::{self, ExerciseAction};
 use crate::persist;
@@ -606,75 +609,112 @@ pub fn app() -> Html {
     };
     let on_action = dispatch.clone();
 
+    let stateful = |view: StatefulView| html! { <TabView key={state.tab.id()} {view} /> };
     let view = match state.tab {
-        Tab::Build => html! {
-            <BuildView
-                build={state.build.clone()}
-                current={state.build_is_current()}
-                settings={state.settings.clone()}
-                image={state.project.name.clone()}
-                stages={state.analysis.stages.clone()}
-                selected={state.selected_step.map(|s| s.0)}
-                on_action={on_action.clone()}
-                on_build={on_build.clone()}
-            />
-        },
-        Tab::Layers => {
-            html! { <LayersView build={state.build.clone()} files={layer_files.clone()} /> }
-        }
-        Tab::Images => html! { <ImagesView images={state.images.clone()} /> },
-        Tab::Run => html! {
-            <RunView line={state.run_line.clone()} plan={run.clone()} on_action={on_action.clone()} />
-        },
-        Tab::Terminal => html! {
-            <Terminal
-                entries={state.terminal.clone()}
-                history={state.history.clone()}
-                image={state.project.name.clone()}
-                on_command={on_terminal.clone()}
-            />
-        },
+        Tab::Build => stateful(StatefulView::Build(BuildViewProps {
+            build: state.build.clone(),
+            current: state.build_is_current(),
+            settings: state.settings.clone(),
+            image: state.project.name.clone(),
+            stages: state.analysis.stages.clone(),
+            selected: state.selected_step.map(|s| s.0),
+            on_action: on_action.clone(),
+            on_build: on_build.clone(),
+        })),
+        Tab::Layers => stateful(StatefulView::Layers(LayersViewProps {
+            build: state.build.clone(),
+            files: layer_files.clone(),
+        })),
+        Tab::Images => images_view(&ImagesViewProps {
+            images: state.images.clone(),
+        }),
+        Tab::Run => run_view(&RunViewProps {
+            line: state.run_line.clone(),
+            plan: run.clone(),
+            on_action: on_action.clone(),
+        }),
+        Tab::Terminal => stateful(StatefulView::Terminal(TerminalProps {
+            entries: state.terminal.clone(),
+            history: state.history.clone(),
+            image: state.project.name.clone(),
+            on_command: on_terminal.clone(),
+        })),
     };
 
     let problems = state.analysis.problems.clone();
+    // The state of the toolbar, the exercise picker, the notice and the
+    // share dialog, which are functions of the app's render.
+    let file_input = use_node_ref();
+    let picker_groups = use_memo((), |_| exercises::picker_groups());
+    let picker_select = use_node_ref();
+    use_picker_sync(
+        picker_select.clone(),
+        state
+            .exercise
+            .active
+            .as_ref()
+            .map(|a| a.id.clone())
+            .unwrap_or_default(),
+    );
+    use_notice_timeout(state.notice.clone(), on_action.clone());
+    use_share_focus(state.share.is_some());
+    // Made also when embedded (not shown then): hooks run on every render.
+    let file_tree = use_file_tree(&FileTreeProps {
+        project: state.project.clone(),
+        selected: state.selected.clone(),
+        ignored,
+        on_action: on_action.clone(),
+        on_import: on_import.clone(),
+    });
+    let code_editor = use_code_editor(&CodeEditorProps {
+        path: state.selected.clone(),
+        text: file
+            .as_ref()
+            .map(|f| f.contents.clone())
+            .unwrap_or_else(|| "".into()),
+        binary: file
+            .as_ref()
+            .and_then(|f| f.binary.as_ref().map(|b| b.len())),
+        epoch: state.epoch,
+        diagnostics,
+        highlight,
+        jump: state.jump,
+        on_change: on_edit,
+    });
     html! {
-        <div class={classes!("app", state.embed.then_some("embed"))}>
-            <Toolbar
-                origin={state.project.origin.clone()}
-                embed={state.embed}
-                on_sample={on_sample}
-                on_build={on_build.clone()}
-                on_share={on_share}
-                on_download={on_download}
-                on_import={on_import.clone()}
-            >
-                <ExercisePicker
-                    active={state.exercise.active.as_ref().map(|a| a.id.clone())}
-                    solved={state.exercise.solved.clone()}
-                    on_pick={on_exercise.clone()}
-                />
-            </Toolbar>
-            <main class={classes!("workspace", exercise_vm.is_some().then_some("with-exercise"))}>
+        <div class={cls("app", state.embed.then_some("embed"))}>
+            { toolbar(&ToolbarProps {
+                origin: state.project.origin.clone(),
+                embed: state.embed,
+                on_sample,
+                on_build: on_build.clone(),
+                on_share,
+                on_download,
+                on_import: on_import.clone(),
+                children: exercise_picker(&ExercisePickerProps {
+                    active: state.exercise.active.as_ref().map(|a| a.id.clone()),
+                    solved: state.exercise.solved.clone(),
+                    on_pick: on_exercise.clone(),
+                    groups: picker_groups,
+                    select: picker_select,
+                }),
+                file_input,
+            }) }
+            <main class={cls("workspace", exercise_vm.is_some().then_some("with-exercise"))}>
                 if let (Some(vm), Some(active)) = ((*exercise_vm).clone(), state.exercise.active.as_ref()) {
-                    <ExercisePanel
-                        exercise={vm}
-                        hints={active.hints}
-                        checks={state.exercise.checks.clone()}
-                        current={state.exercise.is_current(state.revision)}
-                        solved_before={state.exercise.solved.contains(&active.id)}
-                        on_action={on_action.clone()}
-                        on_reset={on_exercise.clone()}
-                        on_copy_link={on_copy_exercise_link}
-                    />
+                    { exercise_panel(&ExercisePanelProps {
+                        exercise: vm,
+                        hints: active.hints,
+                        checks: state.exercise.checks.clone(),
+                        current: state.exercise.is_current(state.revision),
+                        solved_before: state.exercise.solved.contains(&active.id),
+                        on_action: on_action.clone(),
+                        on_reset: on_exercise.clone(),
+                        on_copy_link: on_copy_exercise_link,
+                    }) }
                 }
                 if !state.embed {
-                    <FileTree
-                        project={state.project.clone()}
-                        selected={state.selected.clone()}
-                        ignored={ignored}
-                        on_action={on_action.clone()}
-                        on_import={on_import.clone()}
-                    />
+                    { file_tree }
                 }
                 <section class="pane editor-pane" aria-label="Editor">
                     <div class="pane-title">
@@ -687,35 +727,24 @@ pub fn app() -> Html {
                             }
                         }
                     </div>
-                    <CodeEditor
-                        path={state.selected.clone()}
-                        text={file.as_ref().map(|f| f.contents.clone()).unwrap_or_else(|| "".into())}
-                        binary={file.as_ref().and_then(|f| f.binary.as_ref().map(|b| b.len()))}
-                        epoch={state.epoch}
-                        diagnostics={diagnostics}
-                        highlight={highlight}
-                        jump={state.jump}
-                        on_change={on_edit}
-                    />
+                    { code_editor }
                     if is_dockerfile {
-                        <Problems problems={problems} on_action={on_action.clone()} />
+                        { crate::components::problems::problems(&ProblemsProps { problems, on_action: on_action.clone() }) }
                     }
                 </section>
-                <Results tab={state.tab} embed={state.embed} on_action={on_action.clone()}>
-                    { view }
-                </Results>
+                { results(&ResultsProps { tab: state.tab, embed: state.embed, on_action: on_action.clone(), children: view }) }
             </main>
             if !state.embed {
-                <StatusBar
-                    build={state.build.clone()}
-                    current={state.build_is_current()}
-                    engine_ms={state.engine_ms}
-                    problems={state.analysis.problems.len()}
-                />
+                { status_bar(&StatusBarProps {
+                    build: state.build.clone(),
+                    current: state.build_is_current(),
+                    engine_ms: state.engine_ms,
+                    problems: state.analysis.problems.len(),
+                }) }
             }
-            <NoticeBar notice={state.notice.clone()} on_action={on_action.clone()} />
+            { notice_bar(&NoticeBarProps { notice: state.notice.clone(), on_action: on_action.clone() }) }
             if let Some(info) = state.share.clone() {
-                <ShareDialog info={info} on_action={on_action} />
+                { share_dialog(&ShareDialogProps { info, on_action }) }
             }
         </div>
     }

@@ -6,10 +6,11 @@ use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
 use crate::bridge::BuildSettings;
+use crate::components::el::{forward, lit};
 use crate::state::Action;
 
 /// Properties of the build controls.
-#[derive(Properties, PartialEq)]
+#[derive(PartialEq)]
 pub struct BuildControlsProps {
     /// Current settings.
     pub settings: BuildSettings,
@@ -24,7 +25,6 @@ pub struct BuildControlsProps {
 }
 
 /// The controls.
-#[function_component(BuildControls)]
 pub fn build_controls(props: &BuildControlsProps) -> Html {
     let on_target = {
         let settings = props.settings.clone();
@@ -68,10 +68,7 @@ pub fn build_controls(props: &BuildControlsProps) -> Html {
             }
         })
     };
-    let build = {
-        let cb = props.on_build.clone();
-        Callback::from(move |_: MouseEvent| cb.emit(()))
-    };
+    let build = forward(&props.on_build);
     let target_known =
         props.settings.target.is_empty() || props.stages.contains(&props.settings.target);
     html! {
@@ -82,7 +79,7 @@ pub fn build_controls(props: &BuildControlsProps) -> Html {
             </div>
             <div class="control-row">
                 <label class="control">
-                    <span class="label">{ "--target" }</span>
+                    { lit("span", "label", "--target") }
                     <select onchange={on_target} aria-label="Target stage (--target)">
                         <option value="" selected={props.settings.target.is_empty()}>{ "last stage (default)" }</option>
                         { for props.stages.iter().map(|s| html! {
@@ -94,7 +91,7 @@ pub fn build_controls(props: &BuildControlsProps) -> Html {
                     </select>
                 </label>
                 <label class="control grow">
-                    <span class="label">{ "--build-arg" }</span>
+                    { lit("span", "label", "--build-arg") }
                     <textarea
                         rows="1"
                         placeholder="NAME=value"
@@ -106,7 +103,7 @@ pub fn build_controls(props: &BuildControlsProps) -> Html {
                 </label>
                 <label class="control check">
                     <input type="checkbox" checked={props.settings.no_cache} onchange={on_no_cache} />
-                    <span>{ "--no-cache" }</span>
+                    { lit("span", "", "--no-cache") }
                 </label>
             </div>
         </div>

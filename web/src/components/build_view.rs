@@ -8,13 +8,14 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use crate::bridge::{BuildSettings, BuildVm, GraphNodeVm, StepVm};
-use crate::components::build_controls::BuildControls;
-use crate::components::stage_graph::StageGraph;
-use crate::components::timeline::Timeline;
+use crate::components::build_controls::{build_controls, BuildControlsProps};
+use crate::components::el::{cls, el, lit, send, text, txt};
+use crate::components::stage_graph::{stage_graph, StageGraphProps};
+use crate::components::timeline::{timeline, TimelineProps};
 use crate::state::Action;
 
 /// Properties of the Build view.
-#[derive(Properties, PartialEq)]
+#[derive(PartialEq)]
 pub struct BuildViewProps {
     /// The latest build.
     pub build: Option<Rc<BuildVm>>,
@@ -35,17 +36,14 @@ pub struct BuildViewProps {
 }
 
 fn step_row(step: &StepVm, selected: bool, on_action: &Callback<Action>) -> Html {
-    let onclick = {
-        let on_action = on_action.clone();
-        let (vertex, line, end_line) = (step.vertex, step.line, step.end_line);
-        Callback::from(move |_: MouseEvent| {
-            on_action.emit(Action::SelectStep {
-                vertex,
-                line,
-                end_line,
-            })
-        })
-    };
+    let onclick = send(
+        on_action,
+        Action::SelectStep {
+            vertex: step.vertex,
+            line: step.line,
+            end_line: step.end_line,
+        },
+    );
     let status = if step.error.is_some() {
         "error"
     } else if step.cached {
@@ -59,11 +57,11 @@ fn step_row(step: &StepVm, selected: bool, on_action: &Callback<Action>) -> Html
             data-cached={step.cached.to_string()} data-reason={step.reason.clone().unwrap_or_default()}>
             <button class="step-main" {onclick} aria-pressed={if selected { "true" } else { "false" }}
                     title={format!("#{} {} (line {})", step.vertex, step.name, step.line)}>
-                <span class={classes!("badge", status)}>
+                <span class={cls("badge", Some(status))}>
                     { match status { "error" => "ERROR", "cached" => "CACHED", _ => "RUN" } }
                 </span>
-                <span class="pos">{ step.position.clone() }</span>
-                <code class="instr">{ step.instruction.clone() }</code>
+                { text("span", "pos", &step.position) }
+                { text("code", "instr", &step.instruction) }
                 <span class="meta">
                     if let Some(size) = &step.size {
                         if !step.cached {
@@ -75,16 +73,16 @@ fn step_row(step: &StepVm, selected: bool, on_action: &Callback<Action>) -> Html
             </button>
             if let Some(reason) = &step.reason {
                 if !step.cached {
-                    <p class={classes!("reason", step.reason_kind)}>
+                    <p class={cls("reason", Some(step.reason_kind))}>
                         <span class="why">
                             { match step.reason_kind { "cause" => "Cache miss: ", "chain" => "↳ ", _ => "" } }
                         </span>
-                        { reason.clone() }
+                        { txt(reason) }
                     </p>
                 }
             }
             if let Some(err) = &step.error {
-                <p class="reason error-text">{ err.clone() }</p>
+                { text("p", "reason error-text", err) }
             }
             if selected && (!step.output.is_empty() || !step.notes.is_empty()) {
                 <pre class="step-output">
@@ -126,11 +124,11 @@ pub fn stage_section_id(name: &str) -> String {
     format!("stage-steps-{safe}")
 }
 
-/// The Build view.
-#[function_component(BuildView)]
-pub fn build_view(props: &BuildViewProps) -> Html {
-    // The stage picked in the stage graph: its steps are highlighted.
-    let picked = use_state(|| None::<String>);
+/// The Build view; `picked` is the stage picked in the stage graph (its
+/// steps are highlighted), state of the [`TabView`] that shows it.
+///
+/// [`TabView`]: crate::components::tab_view::TabView
+pub fn build_view(props: &BuildViewProps, picked: UseStateHandle<Option<String>>) -> Html {
     let on_pick = {
         let picked = picked.clone();
         Callback::from(move |node: GraphNodeVm| {
@@ -143,34 +141,28 @@ pub fn build_view(props: &BuildViewProps) -> Html {
         })
     };
     let controls = html! {
-        <BuildControls
-            settings={props.settings.clone()}
-            stages={props.stages.clone()}
-            command={props.settings.command_line(&props.image)}
-            on_action={props.on_action.clone()}
-            on_build={props.on_build.clone()}
-        />
+        { build_controls(&BuildControlsProps {
+            settings: props.settings.clone(),
+            stages: props.stages.clone(),
+            command: props.settings.command_line(&props.image),
+            on_action: props.on_action.clone(),
+            on_build: props.on_build.clone(),
+        }) }
     };
     let Some(b) = props.build.clone() else {
         return html! {
             <div class="view build-view">
                 { controls }
-                <p class="placeholder">{ "Building…" }</p>
+                { lit("p", "placeholder", "Building…") }
             </div>
         };
     };
-    let on_line = {
-        let on_action = props.on_action.clone();
-        move |line: usize| {
-            let on_action = on_action.clone();
-            Callback::from(move |_: MouseEvent| on_action.emit(Action::JumpTo { line, column: 0 }))
-        }
-    };
+    let on_line = |line: usize| send(&props.on_action, Action::JumpTo { line, column: 0 });
     html! {
         <div class="view build-view">
             { controls }
-            <div class={classes!("summary", if b.error.is_some() { "failed" } else { "ok" })} aria-live="polite">
-                <span class={classes!("mode", if b.committed { "committed" } else { "preview" })}
+            <div class={cls("summary", Some(if b.error.is_some() { "failed" } else { "ok" }))} aria-live="polite">
+                <span class={cls("mode", Some(if b.committed { "committed" } else { "preview" }))}
                       title={if b.committed {
                           "This build updated the cache and the image store."
                       } else {
@@ -179,13 +171,13 @@ pub fn build_view(props: &BuildViewProps) -> Html {
                     { if b.committed { "Built" } else { "Preview" } }
                 </span>
                 if !props.current {
-                    <span class="stale">{ "updating…" }</span>
+                    { lit("span", "stale", "updating…") }
                 }
                 <span class="counts">
-                    <span class="n-run">{ format!("{} run", b.ran) }</span>
+                    { text("span", "n-run", &format!("{} run", b.ran)) }
                     { " · " }
-                    <span class="n-cached">{ format!("{} cached", b.cached) }</span>
-                    { format!(" · {:.1}s modelled", b.duration_s) }
+                    { text("span", "n-cached", &format!("{} cached", b.cached)) }
+                    { txt(&format!(" · {:.1}s modelled", b.duration_s)) }
                 </span>
                 if let Some((id, size)) = &b.image {
                     <span class="image-id" title="Image ID and size">
@@ -195,7 +187,7 @@ pub fn build_view(props: &BuildViewProps) -> Html {
             </div>
             if let Some((message, line)) = &b.error {
                 <div class="error-box" role="alert">
-                    <strong>{ "ERROR: failed to solve: " }</strong>{ message.clone() }
+                    { lit("strong", "", "ERROR: failed to solve: ") }{ txt(message) }
                     if let Some(line) = line {
                         { " " }
                         <button class="link" onclick={on_line(*line)}>{ format!("(line {line})") }</button>
@@ -203,10 +195,10 @@ pub fn build_view(props: &BuildViewProps) -> Html {
                 </div>
             }
             if b.graph.nodes.len() > 1 {
-                <StageGraph graph={Rc::new(b.graph.clone())} selected={(*picked).clone()} on_select={on_pick} />
+                { stage_graph(&StageGraphProps { graph: Rc::new(b.graph.clone()), selected: (*picked).clone(), on_select: on_pick }) }
             }
             if !b.stages.is_empty() {
-                <Timeline build={b.clone()} selected={props.selected} />
+                { timeline(&TimelineProps { build: b.clone(), selected: props.selected }) }
             }
             { for b.stages.iter().map(|stage| {
                 let highlighted = picked.as_deref().is_some_and(|p| {
@@ -214,38 +206,36 @@ pub fn build_view(props: &BuildViewProps) -> Html {
                 });
                 html! {
                 <section id={stage_section_id(&stage.name)}
-                         class={classes!("stage", highlighted.then_some("highlighted"))}
+                         class={cls("stage", highlighted.then_some("highlighted"))}
                          aria-label={format!("Stage {}", stage.name)}>
-                    <h3 class="stage-title">
-                        <span class="stage-name">{ if stage.name.is_empty() { "(single stage)".to_owned() } else { stage.name.clone() } }</span>
-                        <span class="stage-counts muted">{ format!("{} run · {} cached", stage.ran, stage.cached) }</span>
-                    </h3>
-                    <ol class="steps">
-                        { for stage.steps.iter().map(|s| step_row(s, props.selected == Some(s.vertex), &props.on_action)) }
-                    </ol>
+                    { el("h3", "stage-title", vec![
+                        text("span", "stage-name", if stage.name.is_empty() { "(single stage)" } else { &stage.name }),
+                        text("span", "stage-counts muted", &format!("{} run · {} cached", stage.ran, stage.cached)),
+                    ]) }
+                    { el("ol", "steps", stage.steps.iter().map(|s| step_row(s, props.selected == Some(s.vertex), &props.on_action)).collect()) }
                 </section>
             }}) }
             if !b.skipped.is_empty() {
                 <p id="skipped-stages" class="skipped muted">
-                    { format!("Not built (the target {} does not need them): {}", if b.target.is_empty() { "stage".to_owned() } else { format!("\u{201c}{}\u{201d}", b.target) }, b.skipped.join(", ")) }
+                    { txt(&format!("Not built (the target {} does not need them): {}", if b.target.is_empty() { "stage".to_owned() } else { format!("\u{201c}{}\u{201d}", b.target) }, b.skipped.join(", "))) }
                 </p>
             }
             if !b.warnings.is_empty() {
                 <section class="warnings" aria-label="Build warnings">
-                    <h3>{ format!("{} warning{} found", b.warnings.len(), if b.warnings.len() == 1 { "" } else { "s" }) }</h3>
+                    { text("h3", "", &format!("{} warning{} found", b.warnings.len(), if b.warnings.len() == 1 { "" } else { "s" })) }
                     <ul>
                         { for b.warnings.iter().map(|(rule, message, line)| html! {
                             <li>
                                 <button class="link" onclick={on_line(*line)}>{ format!("line {line}") }</button>
-                                { format!(" {rule}: {message}") }
+                                { txt(&format!(" {rule}: {message}")) }
                             </li>
                         }) }
                     </ul>
                 </section>
             }
             <details class="progress">
-                <summary>{ "BuildKit progress output (--progress=plain)" }</summary>
-                <pre class="terminal-text">{ b.progress.clone() }</pre>
+                { lit("summary", "", "BuildKit progress output (--progress=plain)") }
+                { text("pre", "terminal-text", &b.progress) }
             </details>
         </div>
     }

@@ -17,7 +17,7 @@ use crate::editor::{self, JsEditor};
 use crate::state::Jump;
 
 /// Properties of the editor.
-#[derive(Properties, PartialEq)]
+#[derive(PartialEq)]
 pub struct CodeEditorProps {
     /// The open file.
     pub path: String,
@@ -40,9 +40,11 @@ pub struct CodeEditorProps {
 /// The open path and the change callback, as the change handler reads them.
 type Current = (String, Callback<(String, String)>);
 
-/// The editor pane's body.
-#[function_component(CodeEditor)]
-pub fn code_editor(props: &CodeEditorProps) -> Html {
+/// The editor pane's body. A hook: the app calls it on every render (the
+/// editor's state and effects live in the app's hooks) and shows what it
+/// returns.
+#[hook]
+pub fn use_code_editor(props: &CodeEditorProps) -> Html {
     let host = use_node_ref();
     let view: Rc<RefCell<Option<JsEditor>>> = use_mut_ref(|| None);
     // What the change handler needs, always the latest.
@@ -51,7 +53,7 @@ pub fn code_editor(props: &CodeEditorProps) -> Html {
     *current.borrow_mut() = (props.path.clone(), props.on_change.clone());
     let available = editor::available();
 
-    // Create the view once; destroy it with the component.
+    // Create the view once; destroy it with the app.
     {
         let host = host.clone();
         let view = view.clone();

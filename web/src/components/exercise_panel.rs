@@ -7,12 +7,13 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
+use crate::components::el::{cls, el, lit, send, text};
 use crate::components::markdown::{blocks, inlines};
 use crate::exercises::{ChecksVm, ExerciseAction, ExerciseVm};
 use crate::state::Action;
 
 /// Properties of the exercise panel.
-#[derive(Properties, PartialEq)]
+#[derive(PartialEq)]
 pub struct ExercisePanelProps {
     /// The exercise.
     pub exercise: Rc<ExerciseVm>,
@@ -33,14 +34,10 @@ pub struct ExercisePanelProps {
 }
 
 /// The exercise panel.
-#[function_component(ExercisePanel)]
 pub fn exercise_panel(props: &ExercisePanelProps) -> Html {
     let ex = &props.exercise;
     let solved_now = props.current && props.checks.as_ref().is_some_and(|c| c.solved);
-    let leave = {
-        let on_action = props.on_action.clone();
-        Callback::from(move |_: MouseEvent| on_action.emit(Action::Exercise(ExerciseAction::Leave)))
-    };
+    let leave = send(&props.on_action, Action::Exercise(ExerciseAction::Leave));
     let reset = {
         let on_reset = props.on_reset.clone();
         let id = ex.id.clone();
@@ -63,12 +60,7 @@ pub fn exercise_panel(props: &ExercisePanelProps) -> Html {
         let id = ex.id.clone();
         Callback::from(move |_: MouseEvent| cb.emit(id.clone()))
     };
-    let show_hint = {
-        let on_action = props.on_action.clone();
-        Callback::from(move |_: MouseEvent| {
-            on_action.emit(Action::Exercise(ExerciseAction::ShowHint))
-        })
-    };
+    let show_hint = send(&props.on_action, Action::Exercise(ExerciseAction::ShowHint));
     let shown = props.hints.min(ex.hints.len());
 
     let (pill, pill_text) = match &props.checks {
@@ -101,9 +93,9 @@ pub fn exercise_panel(props: &ExercisePanelProps) -> Html {
                 <span class="exercise-heading">
                     { "Exercise" }
                     if let Some(d) = &ex.difficulty {
-                        <span class="difficulty">{ d.clone() }</span>
+                        { text("span", "difficulty", d) }
                     }
-                    <span class={classes!("check-pill", pill)} role="status" aria-live="polite">
+                    <span class={cls("check-pill", Some(pill))} role="status" aria-live="polite">
                         { pill_text }
                     </span>
                 </span>
@@ -118,34 +110,31 @@ pub fn exercise_panel(props: &ExercisePanelProps) -> Html {
                         { "You solved this exercise before." }
                     </p>
                 }
-                <div class="md instructions">{ blocks(&ex.instructions, 3) }</div>
+                { el("div", "md instructions", vec![blocks(&ex.instructions, 3)]) }
 
                 <section class="checks" aria-labelledby="checks-title">
                     <h3 id="checks-title">{ "Checks" }</h3>
-                    <p class={classes!("checks-status", solved_now.then_some("solved"))}>
+                    <p class={cls("checks-status", solved_now.then_some("solved"))}>
                         if solved_now {
                             <span class="solved-icon" aria-hidden="true">{ "✓ " }</span>
                         }
                         { status }
                         if let Some(c) = props.checks.as_ref().filter(|_| props.current) {
-                            <span class="muted small">{ format!(" Checked in {:.0} ms.", c.ms) }</span>
+                            { text("span", "muted small", &format!(" Checked in {:.0} ms.", c.ms)) }
                         }
                     </p>
                     if let Some(c) = &props.checks {
-                        <ul class={classes!("check-list", (!props.current).then_some("stale"))}>
+                        <ul class={cls("check-list", (!props.current).then_some("stale"))}>
                             { for c.results.iter().map(|r| {
-                                let jump = r.line.map(|line| {
-                                    let on_action = props.on_action.clone();
-                                    Callback::from(move |_: MouseEvent| on_action.emit(Action::JumpTo { line, column: 0 }))
-                                });
+                                let jump = r.line.map(|line| send(&props.on_action, Action::JumpTo { line, column: 0 }));
                                 html! {
-                                    <li class={classes!("check", if r.passed { "pass" } else { "fail" })}>
+                                    <li class={cls("check", Some(if r.passed { "pass" } else { "fail" }))}>
                                         <span class="check-mark" role="img"
                                               aria-label={if r.passed { "passed" } else { "failed" }}>
                                             { if r.passed { "✓" } else { "✕" } }
                                         </span>
                                         <div class="check-text">
-                                            <div class="check-title">{ inlines(&r.title) }</div>
+                                            { el("div", "check-title", vec![inlines(&r.title)]) }
                                             if !r.passed {
                                                 <div class="check-reason">
                                                     { inlines(&r.reason) }
@@ -159,10 +148,8 @@ pub fn exercise_panel(props: &ExercisePanelProps) -> Html {
                                                 </div>
                                                 if !r.details.is_empty() {
                                                     <details class="check-details">
-                                                        <summary>{ "Details" }</summary>
-                                                        <ul>
-                                                            { for r.details.iter().map(|d| html! { <li>{ inlines(d) }</li> }) }
-                                                        </ul>
+                                                        { lit("summary", "", "Details") }
+                                                        { el("ul", "", r.details.iter().map(|d| el("li", "", vec![inlines(d)])).collect()) }
                                                     </details>
                                                 }
                                             }
@@ -178,19 +165,15 @@ pub fn exercise_panel(props: &ExercisePanelProps) -> Html {
                     <section class="hints" aria-labelledby="hints-title">
                         <h3 id="hints-title">{ "Hints" }</h3>
                         if shown > 0 {
-                            <ol class="hint-list">
-                                { for ex.hints.iter().take(shown).map(|h| html! {
-                                    <li class="hint md">{ blocks(h, 4) }</li>
-                                }) }
-                            </ol>
+                            { el("ol", "hint-list", ex.hints.iter().take(shown).map(|h| el("li", "hint md", vec![blocks(h, 4)])).collect()) }
                         }
                         if shown < ex.hints.len() {
                             <button class="btn small" onclick={show_hint}>
                                 { if shown == 0 { "Show hint" } else { "Show another hint" } }
-                                <span class="muted">{ format!(" ({} of {})", shown + 1, ex.hints.len()) }</span>
+                                { text("span", "muted", &format!(" ({} of {})", shown + 1, ex.hints.len())) }
                             </button>
                         } else {
-                            <p class="muted small">{ "No more hints." }</p>
+                            { lit("p", "muted small", "No more hints.") }
                         }
                     </section>
                 }

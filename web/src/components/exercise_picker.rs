@@ -9,10 +9,11 @@ use wasm_bindgen::JsCast;
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
+use crate::components::el::lit;
 use crate::exercises;
 
 /// Properties of the exercise picker.
-#[derive(Properties, PartialEq)]
+#[derive(PartialEq)]
 pub struct ExercisePickerProps {
     /// The exercise open, if any.
     pub active: Option<String>,
@@ -20,12 +21,27 @@ pub struct ExercisePickerProps {
     pub solved: Rc<BTreeSet<String>>,
     /// An exercise was picked (its id), or `""` for none.
     pub on_pick: Callback<String>,
+    /// The picker's groups ([`exercises::picker_groups`], made once).
+    pub groups: Rc<Vec<exercises::PickerGroup>>,
+    /// The select element ([`use_picker_sync`] keeps its value).
+    pub select: NodeRef,
+}
+
+/// Keeps the select on the exercise open even after the learner changed
+/// it (the `selected` attributes alone do not move a used select): the
+/// app calls it on every render with the exercise open (`""`: none).
+#[hook]
+pub fn use_picker_sync(select: NodeRef, active: String) {
+    use_effect_with(active, move |id| {
+        if let Some(el) = select.cast::<HtmlSelectElement>() {
+            el.set_value(id);
+        }
+    });
 }
 
 /// The exercise picker.
-#[function_component(ExercisePicker)]
 pub fn exercise_picker(props: &ExercisePickerProps) -> Html {
-    let groups = use_memo((), |_| exercises::picker_groups());
+    let groups = &props.groups;
     let onchange = {
         let cb = props.on_pick.clone();
         Callback::from(move |e: Event| {
@@ -38,20 +54,10 @@ pub fn exercise_picker(props: &ExercisePickerProps) -> Html {
         })
     };
     let active = props.active.clone().unwrap_or_default();
-    // The select shows the exercise open even after the learner changed
-    // it (the `selected` attributes alone do not move a used select).
-    let select = use_node_ref();
-    {
-        let select = select.clone();
-        use_effect_with(active.clone(), move |id| {
-            if let Some(el) = select.cast::<HtmlSelectElement>() {
-                el.set_value(id);
-            }
-        });
-    }
+    let select = props.select.clone();
     html! {
         <label class="sample-picker exercise-picker">
-            <span class="label">{ "Exercise" }</span>
+            { lit("span", "label", "Exercise") }
             <select ref={select} aria-label="Exercise" {onchange}>
                 <option value="" selected={active.is_empty()}>{ "None" }</option>
                 { for groups.iter().map(|g| html! {

@@ -8,11 +8,12 @@ use wasm_bindgen::JsCast;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
+use crate::components::el::{cls, lit, send, text};
 use crate::project::{tree_rows, Project, ProjectFile};
 use crate::state::{Action, Notice};
 
 /// Properties of the file tree.
-#[derive(Properties, PartialEq)]
+#[derive(PartialEq)]
 pub struct FileTreeProps {
     /// The files.
     pub project: Rc<Project>,
@@ -45,9 +46,10 @@ fn clean(path: &str) -> Result<String, String> {
     layerlab_engine::context::Context::clean_path(trimmed).map_err(|e| e.message)
 }
 
-/// The build context.
-#[function_component(FileTree)]
-pub fn file_tree(props: &FileTreeProps) -> Html {
+/// The build context. A hook: the app calls it on every render (its
+/// state lives in the app's hooks) and shows what it returns.
+#[hook]
+pub fn use_file_tree(props: &FileTreeProps) -> Html {
     let editing = use_state(|| Editing::None);
     let rows = tree_rows(&props.project.files);
 
@@ -200,7 +202,7 @@ pub fn file_tree(props: &FileTreeProps) -> Html {
         <nav class={classes!("pane", "files", dragging.then_some("drop-target"))} aria-label="Build context"
              {ondragover} {ondragleave} {ondrop}>
             <div class="pane-title">
-                <span>{ "Build context" }</span>
+                { lit("span", "", "Build context") }
                 <button class="icon-btn" onclick={add} title="New file" aria-label="New file">{ "+" }</button>
             </div>
             <ul class="tree" role="list">
@@ -222,7 +224,7 @@ pub fn file_tree(props: &FileTreeProps) -> Html {
                     match row.file {
                         None => html! {
                             <li class="row dir" {style}>
-                                <span class="dir-name">{ row.label.clone() }</span>
+                                { text("span", "dir-name", &row.label) }
                                 <span class="row-actions">
                                     <button class="icon-btn" onclick={rename} title={format!("Rename folder {}", row.path)} aria-label={format!("Rename folder {}", row.path)}>{ "✎" }</button>
                                 </span>
@@ -232,11 +234,7 @@ pub fn file_tree(props: &FileTreeProps) -> Html {
                             let path = row.path.clone();
                             let selected = path == props.selected;
                             let ignored = props.ignored.get(&path);
-                            let select = {
-                                let on_action = props.on_action.clone();
-                                let path = path.clone();
-                                Callback::from(move |_: MouseEvent| on_action.emit(Action::Select(path.clone())))
-                            };
+                            let select = send(&props.on_action, Action::Select(path.clone()));
                             let delete = {
                                 let on_action = props.on_action.clone();
                                 let path = path.clone();
@@ -254,9 +252,9 @@ pub fn file_tree(props: &FileTreeProps) -> Html {
                                 None => path.clone(),
                             };
                             html! {
-                                <li class={classes!("row", ignored.is_some().then_some("ignored"))} {style}>
+                                <li class={cls("row", ignored.is_some().then_some("ignored"))} {style}>
                                     <button
-                                        class={classes!("file", selected.then_some("selected"))}
+                                        class={cls("file", selected.then_some("selected"))}
                                         {title}
                                         aria-current={selected.then_some("true")}
                                         onclick={select}

@@ -8,70 +8,72 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use crate::bridge::{size_text, ImagesVm};
+use crate::components::el::{cls, el, lit, text, txt};
 
 /// Properties of the Images view.
-#[derive(Properties, PartialEq)]
+#[derive(PartialEq)]
 pub struct ImagesViewProps {
     /// The images.
     pub images: Rc<ImagesVm>,
 }
 
-/// The Images view.
-#[function_component(ImagesView)]
+/// The Images view. Its root carries a key, so a switch from another
+/// tab's view replaces the element, as it replaces a component.
 pub fn images_view(props: &ImagesViewProps) -> Html {
     let vm = &props.images;
     if vm.images.is_empty() {
         return html! {
-            <div class="view"><p class="placeholder">{ "No images yet: press Build, or run docker build in the Terminal." }</p></div>
+            <div key="images" class="view">
+                { lit("p", "placeholder", "No images yet: press Build, or run docker build in the Terminal.") }
+            </div>
         };
     }
     let largest = vm.images.iter().map(|i| i.size).max().unwrap_or(1).max(1);
+    let head = ["IMAGE", "ID", "SIZE", "SHARED", "UNIQUE"]
+        .into_iter()
+        .enumerate()
+        .map(|(n, name)| {
+            let class = if n < 2 { "" } else { "num" };
+            html! { <th scope="col" {class}>{ name }</th> }
+        })
+        .collect::<Vec<_>>();
     html! {
-        <div class="view images-view">
+        <div key="images" class="view images-view">
             <table class="images-table">
                 <caption class="muted">
                     { "As " }<code>{ "docker images" }</code>{ " and " }<code>{ "docker system df -v" }</code>
                     { " count them. Base images a build uses stay in the build cache: they are drawn below, not listed." }
                 </caption>
                 <thead>
-                    <tr>
-                        <th scope="col">{ "IMAGE" }</th>
-                        <th scope="col">{ "ID" }</th>
-                        <th scope="col" class="num">{ "SIZE" }</th>
-                        <th scope="col" class="num">{ "SHARED" }</th>
-                        <th scope="col" class="num">{ "UNIQUE" }</th>
-                    </tr>
+                    { el("tr", "", head) }
                 </thead>
                 <tbody>
-                    { for vm.images.iter().filter(|i| !i.base).map(|i| html! {
-                        <tr>
-                            <td><code>{ i.name.clone() }</code></td>
-                            <td><code class="muted">{ i.id.clone() }</code></td>
-                            <td class="num">{ size_text(i.size) }</td>
-                            <td class="num">{ size_text(i.shared) }</td>
-                            <td class="num">{ size_text(i.size - i.shared) }</td>
-                        </tr>
-                    }) }
+                    { for vm.images.iter().filter(|i| !i.base).map(|i| el("tr", "", vec![
+                        el("td", "", vec![text("code", "", &i.name)]),
+                        el("td", "", vec![text("code", "muted", &i.id)]),
+                        text("td", "num", &size_text(i.size)),
+                        text("td", "num", &size_text(i.shared)),
+                        text("td", "num", &size_text(i.size - i.shared)),
+                    ])) }
                 </tbody>
             </table>
             <div class="image-stacks">
                 { for vm.images.iter().map(|i| {
                     let width = i.size as f64 / largest as f64 * 100.0;
+                    let mut label = vec![text("code", "", &i.name)];
+                    if i.base {
+                        label.push(lit("span", "tag-base", "base image"));
+                    }
+                    label.push(text("span", "muted", &size_text(i.size)));
                     html! {
                         <div class="image-row">
-                            <div class="image-label">
-                                <code>{ i.name.clone() }</code>
-                                if i.base {
-                                    <span class="tag-base">{ "base image" }</span>
-                                }
-                                <span class="muted">{ size_text(i.size) }</span>
-                            </div>
+                            { el("div", "image-label", label) }
                             <div class="stack small" style={format!("width: {width:.2}%")}
                                  role="img" aria-label={format!("{}: {} layers, {} shared with other images", i.name, i.layers.len(), size_text(i.shared))}>
                                 { for i.layers.iter().map(|l| {
                                     let pct = l.size as f64 / i.size.max(1) as f64 * 100.0;
                                     let style = format!("width: max({pct:.2}%, 2px); --hue: {}", l.hue);
-                                    let class = classes!("segment", if l.shared_by > 1 { "shared" } else { "unique" });
+                                    let class = cls("segment", Some(if l.shared_by > 1 { "shared" } else { "unique" }));
                                     let title = format!(
                                         "{} · {} · {}{}",
                                         l.digest,
@@ -87,7 +89,7 @@ pub fn images_view(props: &ImagesViewProps) -> Html {
                 }) }
             </div>
             <p class="legend muted">
-                { format!("Layers drawn: {} on disk, each shared layer counted once. ", size_text(vm.total)) }
+                { txt(&format!("Layers drawn: {} on disk, each shared layer counted once. ", size_text(vm.total))) }
                 <span class="swatch shared"></span>{ " shared layer (same colour in every image that holds it) " }
                 <span class="swatch unique"></span>{ " layer of one image only" }
             </p>

@@ -10,9 +10,10 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use crate::bridge::{size_text, BuildVm, FileChangeVm, LayerFilesVm, LayerVm, StageLayersVm};
+use crate::components::el::{cls, el, lit, text, txt};
 
 /// Properties of the Layers view.
-#[derive(Properties, PartialEq)]
+#[derive(PartialEq)]
 pub struct LayersViewProps {
     /// The latest build.
     pub build: Option<Rc<BuildVm>>,
@@ -20,7 +21,7 @@ pub struct LayersViewProps {
     pub files: Rc<Option<LayerFilesVm>>,
 }
 
-fn summary(changes: &[crate::bridge::FileChangeVm]) -> String {
+pub(crate) fn summary(changes: &[crate::bridge::FileChangeVm]) -> String {
     let count = |k: &str| changes.iter().filter(|c| c.change == k).count();
     let mut parts = Vec::new();
     for (k, label) in [
@@ -36,7 +37,7 @@ fn summary(changes: &[crate::bridge::FileChangeVm]) -> String {
     format!("Files: {}", parts.join(", "))
 }
 
-fn layer_source(l: &LayerVm, own: &str) -> String {
+pub(crate) fn layer_source(l: &LayerVm, own: &str) -> String {
     match (&l.base, &l.stage) {
         (Some(image), _) => format!("from {image}"),
         (None, Some(stage)) => format!("from stage {stage}"),
@@ -46,7 +47,7 @@ fn layer_source(l: &LayerVm, own: &str) -> String {
 
 /// The layers, top first, with the files of each (`files(i)` for layer
 /// `i`, bottom first); `own` names where the build's own layers come from.
-fn layer_list(
+pub(crate) fn layer_list(
     layers: &[LayerVm],
     own: &str,
     files: &dyn Fn(usize) -> Option<Vec<FileChangeVm>>,
@@ -61,30 +62,30 @@ fn layer_list(
                     (None, None) => "own",
                 };
                 html! {
-                    <li class={classes!("layer", kind)}>
-                        <span class="layer-size">{ l.size_text.clone() }</span>
+                    <li class={cls("layer", Some(kind))}>
+                        { text("span", "layer-size", &l.size_text) }
                         <code class="layer-cmd" title={l.created_by.clone()}>{ l.created_by.clone() }</code>
-                        <span class="layer-meta">
-                            <span class="layer-src">{ layer_source(l, own) }</span>
-                            <span class="digest muted">{ format!(" · {}", l.digest) }</span>
-                        </span>
+                        { el("span", "layer-meta", vec![
+                            text("span", "layer-src", &layer_source(l, own)),
+                            text("span", "digest muted", &format!(" · {}", l.digest)),
+                        ]) }
                         if let Some(changes) = changes {
                             if !changes.is_empty() {
                                 <details class="layer-files">
-                                    <summary>{ summary(&changes) }</summary>
+                                    { text("summary", "", &summary(&changes)) }
                                     <ul>
                                         { for changes.iter().take(200).map(|c| html! {
-                                            <li class={classes!("change", c.change)}>
+                                            <li class={cls("change", Some(c.change))}>
                                                 <span class="mark" aria-label={c.change}>
                                                     { match c.change { "added" => "+", "deleted" => "−", _ => "~" } }
                                                 </span>
-                                                <code>{ c.path.clone() }</code>
-                                                <span class="muted">{ c.size.clone() }</span>
+                                                { text("code", "", &c.path) }
+                                                { text("span", "muted", &c.size) }
                                             </li>
                                         }) }
                                     </ul>
                                     if changes.len() > 200 {
-                                        <p class="muted">{ format!("… and {} more", changes.len() - 200) }</p>
+                                        { text("p", "muted", &format!("… and {} more", changes.len() - 200)) }
                                     }
                                 </details>
                             }
@@ -100,7 +101,7 @@ fn layer_list(
 fn stage_picker(stages: &[StageLayersVm], shown: &str, on_pick: Callback<Event>) -> Html {
     html! {
         <label class="stage-picker control">
-            <span class="label">{ "Stage" }</span>
+            { lit("span", "label", "Stage") }
             <select aria-label="Stage whose layers are shown" onchange={on_pick}>
                 { for stages.iter().map(|s| {
                     let text = if s.target {
@@ -126,7 +127,7 @@ fn stack(layers: &[LayerVm], label: String) -> Html {
         <div class="stack" role="img" aria-label={label}>
             { for layers.iter().map(|l| {
                 let pct = l.size as f64 / total as f64 * 100.0;
-                let class = classes!("segment", if l.base.is_some() { "base" } else { "own" });
+                let class = cls("segment", Some(if l.base.is_some() { "base" } else { "own" }));
                 html! {
                     <span {class} style={format!("width: max({pct:.2}%, 2px)")}
                           title={format!("{} · {}", l.size_text, l.created_by)}></span>
@@ -136,13 +137,13 @@ fn stack(layers: &[LayerVm], label: String) -> Html {
     }
 }
 
-/// The Layers view.
-#[function_component(LayersView)]
-pub fn layers_view(props: &LayersViewProps) -> Html {
-    // The stage picked; `None`: the image built.
-    let picked = use_state(|| None::<String>);
+/// The Layers view; `picked` is the stage picked (`None`: the image
+/// built), state of the [`TabView`] that shows it.
+///
+/// [`TabView`]: crate::components::tab_view::TabView
+pub fn layers_view(props: &LayersViewProps, picked: UseStateHandle<Option<String>>) -> Html {
     let Some(b) = props.build.clone() else {
-        return html! { <div class="view"><p class="placeholder">{ "Building…" }</p></div> };
+        return el("div", "view", vec![lit("p", "placeholder", "Building…")]);
     };
     let target = b
         .stage_layers
@@ -182,15 +183,11 @@ pub fn layers_view(props: &LayersViewProps) -> Html {
         return html! {
             <div class="view layers-view stage-layers" data-stage={stage.name.clone()}>
                 { picker }
-                <div class="summary ok">
-                    <span class="image-name">{ format!("stage {}", stage.name) }</span>
-                    <span class="counts">
-                        { format!("{} layers · {} · base {} · this stage {}", stage.layers.len(), size_text(stage.size), size_text(base), size_text(own)) }
-                    </span>
-                </div>
-                <p class="muted stage-note">
-                    { format!("{}: an intermediate stage, not an image of its own; the final image keeps none of its layers, only what COPY --from takes out of it.", stage.base) }
-                </p>
+                { el("div", "summary ok", vec![
+                    text("span", "image-name", &format!("stage {}", stage.name)),
+                    text("span", "counts", &format!("{} layers · {} · base {} · this stage {}", stage.layers.len(), size_text(stage.size), size_text(base), size_text(own))),
+                ]) }
+                { text("p", "muted stage-note", &format!("{}: an intermediate stage, not an image of its own; the final image keeps none of its layers, only what COPY --from takes out of it.", stage.base)) }
                 { stack(&stage.layers, format!("Layers of stage {} sized by bytes: base image {}, this stage {}", stage.name, size_text(base), size_text(own))) }
                 { layer_list(&stage.layers, "this stage", &|i| stage.files.get(i).cloned().flatten()) }
             </div>
@@ -200,7 +197,7 @@ pub fn layers_view(props: &LayersViewProps) -> Html {
         return html! {
             <div class="view">
                 { picker }
-                <p class="placeholder">{ "No image: the build did not finish. See the Build view." }</p>
+                { lit("p", "placeholder", "No image: the build did not finish. See the Build view.") }
             </div>
         };
     }
@@ -219,31 +216,28 @@ pub fn layers_view(props: &LayersViewProps) -> Html {
     html! {
         <div class="view layers-view">
             { picker }
-            <div class="summary ok">
-                <span class="image-name">{ name }</span>
-                <span class="counts">
-                    { format!("{} layers · {}", b.layers.len(), size_text(b.image_size)) }
-                    { format!(" · base {} · this build {}", size_text(base), size_text(own)) }
-                </span>
-            </div>
+            { el("div", "summary ok", vec![
+                text("span", "image-name", &name),
+                el("span", "counts", vec![
+                    txt(&format!("{} layers · {}", b.layers.len(), size_text(b.image_size))),
+                    txt(&format!(" · base {} · this build {}", size_text(base), size_text(own))),
+                ]),
+            ]) }
             { stack(&b.layers, format!("Layers sized by bytes: base image {}, this build {}", size_text(base), size_text(own))) }
             if let Some(files) = &*props.files {
-                <p class={classes!("waste", (files.wasted_bytes > 0).then_some("has-waste"))}>
-                    { format!("Efficiency {} · wasted space {}", files.efficiency, files.wasted) }
-                    <span class="muted">
-                        { if files.wasted_bytes > 0 {
-                            " — files stored in a layer and hidden or deleted by a later one still ship with the image."
-                        } else {
-                            " — no layer of this build hides or deletes files of another (as dive reports it)."
-                        } }
-                    </span>
+                <p class={cls("waste", (files.wasted_bytes > 0).then_some("has-waste"))}>
+                    { txt(&format!("Efficiency {} · wasted space {}", files.efficiency, files.wasted)) }
+                    { text("span", "muted", if files.wasted_bytes > 0 {
+                        " — files stored in a layer and hidden or deleted by a later one still ship with the image."
+                    } else {
+                        " — no layer of this build hides or deletes files of another (as dive reports it)."
+                    }) }
                 </p>
                 if !files.inefficiencies.is_empty() {
-                    <ul class="inefficiencies">
-                        { for files.inefficiencies.iter().map(|(path, count, wasted)| html! {
-                            <li><code>{ path.clone() }</code>{ format!(" · in {count} layers · {wasted} wasted") }</li>
-                        }) }
-                    </ul>
+                    { el("ul", "inefficiencies", files.inefficiencies.iter().map(|(path, count, wasted)| el("li", "", vec![
+                        text("code", "", path),
+                        txt(&format!(" · in {count} layers · {wasted} wasted")),
+                    ])).collect()) }
                 }
             }
             { layer_list(&b.layers, "this build", &|i| {
@@ -252,16 +246,14 @@ pub fn layers_view(props: &LayersViewProps) -> Html {
             }) }
             if !b.base_images.is_empty() {
                 <section class="bases">
-                    <h3>{ "Base images this build used" }</h3>
+                    { lit("h3", "", "Base images this build used") }
                     <ul>
                         { for b.base_images.iter().map(|i| html! {
                             <li class={classes!(if i.in_final_image { "in" } else { "out" })}>
-                                <code>{ i.reference.clone() }</code>
-                                { format!(" · {}", i.size) }
-                                <span class="verdict">
-                                    { if i.in_final_image { " · the final image is built on it" } else { " · not in the final image (used by an earlier stage only)" } }
-                                </span>
-                                <span class="muted desc">{ format!(" — {}", i.description) }</span>
+                                { text("code", "", &i.reference) }
+                                { txt(&format!(" · {}", i.size)) }
+                                { text("span", "verdict", if i.in_final_image { " · the final image is built on it" } else { " · not in the final image (used by an earlier stage only)" }) }
+                                { text("span", "muted desc", &format!(" — {}", i.description)) }
                             </li>
                         }) }
                     </ul>

@@ -6,6 +6,8 @@
 use layerlab_engine::exercise::markdown::{Block, Inline};
 use yew::prelude::*;
 
+use crate::components::el::{el, text as text_el, txt};
+
 /// Renders blocks. Headings start at `<h{heading_base}>` for `#` (capped
 /// at `<h6>`), so they fit under the heading of the part showing them.
 pub fn blocks(content: &[Block], heading_base: u8) -> Html {
@@ -18,7 +20,7 @@ fn block(b: &Block, heading_base: u8) -> Html {
             let level = (heading_base + level.saturating_sub(1)).clamp(1, 6);
             html! { <@{format!("h{level}")} class="md-heading">{ inlines(content) }</@> }
         }
-        Block::Paragraph { content } => html! { <p>{ inlines(content) }</p> },
+        Block::Paragraph { content } => el("p", "", vec![inlines(content)]),
         Block::List {
             ordered,
             start,
@@ -26,7 +28,7 @@ fn block(b: &Block, heading_base: u8) -> Html {
         } => {
             let items = items
                 .iter()
-                .map(|i| html! { <li>{ inlines(i) }</li> })
+                .map(|i| el("li", "", vec![inlines(i)]))
                 .collect::<Html>();
             if *ordered {
                 html! { <ol start={start.to_string()}>{ items }</ol> }
@@ -39,7 +41,7 @@ fn block(b: &Block, heading_base: u8) -> Html {
                 <code>{ text.clone() }</code>
             </pre>
         },
-        Block::Quote { content } => html! { <blockquote>{ inlines(content) }</blockquote> },
+        Block::Quote { content } => el("blockquote", "", vec![inlines(content)]),
         Block::Rule => html! { <hr /> },
     }
 }
@@ -51,10 +53,10 @@ pub fn inlines(content: &[Inline]) -> Html {
 
 fn inline(i: &Inline) -> Html {
     match i {
-        Inline::Text { text } => html! { { text.clone() } },
-        Inline::Code { text } => html! { <code>{ text.clone() }</code> },
-        Inline::Emphasis { content } => html! { <em>{ inlines(content) }</em> },
-        Inline::Strong { content } => html! { <strong>{ inlines(content) }</strong> },
+        Inline::Text { text } => txt(text),
+        Inline::Code { text } => text_el("code", "", text),
+        Inline::Emphasis { content } => el("em", "", vec![inlines(content)]),
+        Inline::Strong { content } => el("strong", "", vec![inlines(content)]),
         // The engine keeps only http:, https:, mailto: and relative
         // addresses; anything else arrives as plain text.
         Inline::Link { url, content } => html! {

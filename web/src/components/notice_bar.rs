@@ -4,10 +4,11 @@
 use gloo_timers::callback::Timeout;
 use yew::prelude::*;
 
+use crate::components::el::{cls, send};
 use crate::state::{Action, Notice};
 
 /// Properties of the notice.
-#[derive(Properties, PartialEq)]
+#[derive(PartialEq)]
 pub struct NoticeBarProps {
     /// The message.
     pub notice: Option<Notice>,
@@ -15,28 +16,27 @@ pub struct NoticeBarProps {
     pub on_action: Callback<Action>,
 }
 
-/// The notice.
-#[function_component(NoticeBar)]
+/// Dismisses an information notice after a few seconds (errors stay):
+/// the app calls it on every render with the notice it shows.
+#[hook]
+pub fn use_notice_timeout(notice: Option<Notice>, on_action: Callback<Action>) {
+    use_effect_with(notice, move |n| {
+        let timer = n
+            .as_ref()
+            .filter(|n| !n.error)
+            .map(|_| Timeout::new(4000, move || on_action.emit(Action::Dismiss)));
+        move || drop(timer)
+    });
+}
+
+/// The notice (its timeout is [`use_notice_timeout`]).
 pub fn notice_bar(props: &NoticeBarProps) -> Html {
-    {
-        let on_action = props.on_action.clone();
-        use_effect_with(props.notice.clone(), move |n| {
-            let timer = n
-                .as_ref()
-                .filter(|n| !n.error)
-                .map(|_| Timeout::new(4000, move || on_action.emit(Action::Dismiss)));
-            move || drop(timer)
-        });
-    }
     let Some(n) = &props.notice else {
         return html! {};
     };
-    let dismiss = {
-        let on_action = props.on_action.clone();
-        Callback::from(move |_: MouseEvent| on_action.emit(Action::Dismiss))
-    };
+    let dismiss = send(&props.on_action, Action::Dismiss);
     html! {
-        <div class={classes!("notice", n.error.then_some("error"))} role={if n.error { "alert" } else { "status" }}>
+        <div class={cls("notice", n.error.then_some("error"))} role={if n.error { "alert" } else { "status" }}>
             <span>{ n.text.clone() }</span>
             <button class="icon-btn" onclick={dismiss} aria-label="Dismiss">{ "×" }</button>
         </div>

@@ -4,10 +4,11 @@
 use yew::prelude::*;
 
 use crate::bridge::{Problem, Severity};
+use crate::components::el::{cls, lit, send, text};
 use crate::state::Action;
 
 /// Properties of the Problems list.
-#[derive(Properties, PartialEq)]
+#[derive(PartialEq)]
 pub struct ProblemsProps {
     /// What the parser and the checks found.
     pub problems: Vec<Problem>,
@@ -16,7 +17,6 @@ pub struct ProblemsProps {
 }
 
 /// The Problems list.
-#[function_component(Problems)]
 pub fn problems(props: &ProblemsProps) -> Html {
     let errors = props
         .problems
@@ -27,31 +27,29 @@ pub fn problems(props: &ProblemsProps) -> Html {
     html! {
         <section class="problems" aria-label="Problems">
             <div class="problems-title">
-                <span>{ "Problems" }</span>
-                <span class={classes!("count", (errors > 0).then_some("has-errors"))}>
+                { lit("span", "", "Problems") }
+                <span class={cls("count", (errors > 0).then_some("has-errors"))}>
                     { format!("{errors} error{} · {warnings} warning{}", plural(errors), plural(warnings)) }
                 </span>
             </div>
             if props.problems.is_empty() {
-                <p class="problems-empty muted">{ "No problems: BuildKit's parser and build checks are happy." }</p>
+                { lit("p", "problems-empty muted", "No problems: BuildKit's parser and build checks are happy.") }
             } else {
                 <ul class="problem-list">
                     { for props.problems.iter().map(|p| {
-                        let on_action = props.on_action.clone();
-                        let (line, column) = (p.line, p.utf16_column);
-                        let onclick = Callback::from(move |_: MouseEvent| on_action.emit(Action::JumpTo { line, column }));
+                        let onclick = send(&props.on_action, Action::JumpTo { line: p.line, column: p.utf16_column });
                         html! {
                             <li>
-                                <button class={classes!("problem", p.severity.as_str())} {onclick}
+                                <button class={cls("problem", Some(p.severity.as_str()))} {onclick}
                                         title={format!("Go to line {}", p.line)}>
                                     <span class="sev" aria-label={p.severity.as_str()}>
                                         { if p.severity == Severity::Error { "✕" } else { "!" } }
                                     </span>
-                                    <span class="msg">{ p.message.clone() }</span>
+                                    { text("span", "msg", &p.message) }
                                     if let Some(rule) = &p.rule {
-                                        <span class="rule">{ rule.clone() }</span>
+                                        { text("span", "rule", rule) }
                                     }
-                                    <span class="loc">{ format!("Ln {}, Col {}", p.line, p.column) }</span>
+                                    { text("span", "loc", &format!("Ln {}, Col {}", p.line, p.column)) }
                                 </button>
                             </li>
                         }
@@ -62,7 +60,7 @@ pub fn problems(props: &ProblemsProps) -> Html {
     }
 }
 
-fn plural(n: usize) -> &'static str {
+pub(crate) fn plural(n: usize) -> &'static str {
     if n == 1 {
         ""
     } else {

@@ -4,10 +4,11 @@
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
+use crate::components::el::{cls, send};
 use crate::state::{Action, Tab};
 
 /// Properties of the results pane.
-#[derive(Properties, PartialEq)]
+#[derive(PartialEq)]
 pub struct ResultsProps {
     /// The active tab.
     pub tab: Tab,
@@ -20,7 +21,6 @@ pub struct ResultsProps {
 }
 
 /// The results pane.
-#[function_component(Results)]
 pub fn results(props: &ResultsProps) -> Html {
     let onkeydown = {
         let on_action = props.on_action.clone();
@@ -48,21 +48,19 @@ pub fn results(props: &ResultsProps) -> Html {
         })
     };
     html! {
-        <section class={classes!("pane", "results")} aria-label="Results">
+        <section class={cls("pane", Some("results"))} aria-label="Results">
             <div class="tabs" role="tablist" aria-label="Results views" {onkeydown}>
                 { for Tab::ALL.iter().map(|t| {
                     let active = *t == props.tab;
-                    let on_action = props.on_action.clone();
-                    let tab = *t;
                     html! {
                         <button
                             id={format!("tab-{}", t.id())}
-                            class={classes!("tab", active.then_some("active"))}
+                            class={cls("tab", active.then_some("active"))}
                             role="tab"
                             aria-selected={if active { "true" } else { "false" }}
                             aria-controls="results-panel"
                             tabindex={if active { "0" } else { "-1" }}
-                            onclick={Callback::from(move |_: MouseEvent| on_action.emit(Action::SetTab(tab)))}
+                            onclick={send(&props.on_action, Action::SetTab(*t))}
                         >
                             { t.title() }
                         </button>

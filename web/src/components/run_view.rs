@@ -9,12 +9,14 @@ use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
+use yew::virtual_dom::VText;
 
 use crate::bridge::RunVm;
+use crate::components::el::{cls, el, lit, send, text, txt};
 use crate::state::Action;
 
 /// Properties of the Run view.
-#[derive(Properties, PartialEq)]
+#[derive(PartialEq)]
 pub struct RunViewProps {
     /// The command line.
     pub line: String,
@@ -24,8 +26,8 @@ pub struct RunViewProps {
     pub on_action: Callback<Action>,
 }
 
-/// The Run view.
-#[function_component(RunView)]
+/// The Run view. Its root carries a key, so a switch from another tab's
+/// view replaces the element, as it replaces a component.
 pub fn run_view(props: &RunViewProps) -> Html {
     let oninput = {
         let on_action = props.on_action.clone();
@@ -39,83 +41,98 @@ pub fn run_view(props: &RunViewProps) -> Html {
         })
     };
     let body = match &*props.plan {
-        RunVm::Empty => html! { <p class="placeholder">{ "Type a docker run command." }</p> },
-        RunVm::Error(e) => html! { <div class="error-box" role="alert">{ e.clone() }</div> },
-        RunVm::Plan(p) => html! {
+        RunVm::Empty => lit("p", "placeholder", "Type a docker run command."),
+        RunVm::Error(e) => html! { <div class="error-box" role="alert">{ txt(e) }</div> },
+        RunVm::Plan(p) => {
+            let mut facts = Vec::with_capacity(12);
+            for (name, value, code) in [
+                ("Command (argv)", &p.argv, true),
+                ("PID 1", &p.pid1, false),
+                ("Signals", &p.signals, false),
+                ("User", &p.user, true),
+                ("Working directory", &p.cwd, true),
+            ] {
+                facts.push(lit("dt", "", name));
+                facts.push(if code {
+                    el("dd", "", vec![text("code", "", value)])
+                } else {
+                    text("dd", "", value)
+                });
+            }
+            facts.push(lit("dt", "", "Container"));
+            facts.push(el(
+                "dd",
+                "",
+                vec![
+                    text("code", "", &p.name),
+                    txt(if p.named {
+                        " (from --name)"
+                    } else {
+                        " (generated: no --name)"
+                    }),
+                    Html::VText(VText::new(" from image ")),
+                    text("code", "", &p.image),
+                    text("span", "muted", &format!(" — {}", p.image_source)),
+                ],
+            ));
+            html! {
             <>
                 if !p.warnings.is_empty() {
                     <div class="warning-box" role="alert">
-                        <strong>{ "Warning" }</strong>
-                        <ul>{ for p.warnings.iter().map(|w| html! { <li>{ w.clone() }</li> }) }</ul>
+                        { lit("strong", "", "Warning") }
+                        { el("ul", "", p.warnings.iter().map(|w| text("li", "", w)).collect()) }
                     </div>
                 }
+                { el("section", "card", vec![lit("h3", "", "Process"), el("dl", "facts", facts)]) }
                 <section class="card">
-                    <h3>{ "Process" }</h3>
-                    <dl class="facts">
-                        <dt>{ "Command (argv)" }</dt><dd><code>{ p.argv.clone() }</code></dd>
-                        <dt>{ "PID 1" }</dt><dd>{ p.pid1.clone() }</dd>
-                        <dt>{ "Signals" }</dt><dd>{ p.signals.clone() }</dd>
-                        <dt>{ "User" }</dt><dd><code>{ p.user.clone() }</code></dd>
-                        <dt>{ "Working directory" }</dt><dd><code>{ p.cwd.clone() }</code></dd>
-                        <dt>{ "Container" }</dt>
-                        <dd>
-                            <code>{ p.name.clone() }</code>
-                            { if p.named { " (from --name)" } else { " (generated: no --name)" } }
-                            { " from image " }<code>{ p.image.clone() }</code>
-                            <span class="muted">{ format!(" — {}", p.image_source) }</span>
-                        </dd>
-                    </dl>
-                </section>
-                <section class="card">
-                    <h3>{ "Ports" }</h3>
+                    { lit("h3", "", "Ports") }
                     if p.ports.is_empty() {
-                        <p class="muted">{ "No port is published: nothing on the host reaches the container (add -p HOST:CONTAINER)." }</p>
+                        { lit("p", "muted", "No port is published: nothing on the host reaches the container (add -p HOST:CONTAINER).") }
                     } else {
                         <ul class="ports">
                             { for p.ports.iter().map(|port| html! {
-                                <li class={classes!("port", port.status)}>
-                                    <code>{ port.display.clone() }</code>
-                                    <span class={classes!("badge", port.status)}>{ port.label }</span>
-                                    <span class="port-msg">{ port.message.clone() }</span>
+                                <li class={cls("port", Some(port.status))}>
+                                    { text("code", "", &port.display) }
+                                    <span class={cls("badge", Some(port.status))}>{ port.label }</span>
+                                    { text("span", "port-msg", &port.message) }
                                 </li>
                             }) }
                         </ul>
                     }
                     if !p.listening.is_empty() {
-                        <p class="muted small">{ format!("The process listens: {}", p.listening.join("; ")) }</p>
+                        { text("p", "muted small", &format!("The process listens: {}", p.listening.join("; "))) }
                     }
                 </section>
                 <section class="card">
-                    <h3>{ "What happens" }</h3>
-                    <ul class="explain">
-                        { for p.explanation.iter().map(|s| html! { <li>{ s.clone() }</li> }) }
-                    </ul>
+                    { lit("h3", "", "What happens") }
+                    { el("ul", "explain", p.explanation.iter().map(|s| text("li", "", s)).collect()) }
                     <p class="flags">
                         { for p.flags.iter().map(|(flag, on)| html! {
-                            <span class={classes!("flag", on.then_some("on"))}>{ *flag }</span>
+                            <span class={cls("flag", on.then_some("on"))}>{ *flag }</span>
                         }) }
                     </p>
                     if !p.stderr.is_empty() {
-                        <pre class="terminal-text small">{ p.stderr.join("\n") }</pre>
+                        { text("pre", "terminal-text small", &p.stderr.join("\n")) }
                     }
                 </section>
                 <details class="card env">
-                    <summary>{ format!("Environment ({} variables)", p.env.len()) }</summary>
+                    { text("summary", "", &format!("Environment ({} variables)", p.env.len())) }
                     <table>
                         <tbody>
-                            { for p.env.iter().map(|v| html! {
-                                <tr><td><code>{ v.key.clone() }</code></td><td><code>{ v.value.clone() }</code></td><td class="muted">{ v.origin }</td></tr>
-                            }) }
+                            { for p.env.iter().map(|v| el("tr", "", vec![
+                                el("td", "", vec![text("code", "", &v.key)]),
+                                el("td", "", vec![text("code", "", &v.value)]),
+                                text("td", "muted", v.origin),
+                            ])) }
                         </tbody>
                     </table>
                 </details>
             </>
-        },
+            }
+        }
     };
     let preset = |label: &'static str, line: String| {
-        let on_action = props.on_action.clone();
-        let onclick =
-            Callback::from(move |_: MouseEvent| on_action.emit(Action::SetRunLine(line.clone())));
+        let onclick = send(&props.on_action, Action::SetRunLine(line));
         html! { <button class="chip" {onclick}>{ label }</button> }
     };
     let with_port = |port: &str| -> String {
@@ -135,9 +152,9 @@ pub fn run_view(props: &RunViewProps) -> Html {
         out.join(" ")
     };
     html! {
-        <div class="view run-view">
+        <div key="run" class="view run-view">
             <label class="run-line">
-                <span class="label">{ "Command" }</span>
+                { lit("span", "label", "Command") }
                 <input
                     class="code-input"
                     type="text"
@@ -150,7 +167,7 @@ pub fn run_view(props: &RunViewProps) -> Html {
             </label>
             if props.line.contains(" -p ") {
                 <p class="presets">
-                    <span class="muted">{ "Try: " }</span>
+                    { lit("span", "muted", "Try: ") }
                     { preset("-p 5000:8080 (ASP.NET Core 8)", with_port("5000:8080")) }
                     { preset("-p 5000:80 (older tutorial)", with_port("5000:80")) }
                 </p>

@@ -4,10 +4,11 @@
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
+use crate::components::el::{lit, send, text};
 use crate::state::{Action, Notice, ShareInfo};
 
 /// Properties of the share dialog.
-#[derive(Properties, PartialEq)]
+#[derive(PartialEq)]
 pub struct ShareDialogProps {
     /// The link and snippet.
     pub info: ShareInfo,
@@ -15,13 +16,20 @@ pub struct ShareDialogProps {
     pub on_action: Callback<Action>,
 }
 
+/// Focuses the dialog's first field when it opens: the app calls it on
+/// every render with whether the dialog shows.
+#[hook]
+pub fn use_share_focus(open: bool) {
+    use_effect_with(open, |open| {
+        if *open {
+            crate::dom::focus("share-link");
+        }
+    });
+}
+
 /// The share dialog.
-#[function_component(ShareDialog)]
 pub fn share_dialog(props: &ShareDialogProps) -> Html {
-    let close = {
-        let on_action = props.on_action.clone();
-        Callback::from(move |_: MouseEvent| on_action.emit(Action::CloseShare))
-    };
+    let close = send(&props.on_action, Action::CloseShare);
     let onkeydown = {
         let on_action = props.on_action.clone();
         Callback::from(move |e: KeyboardEvent| {
@@ -30,8 +38,6 @@ pub fn share_dialog(props: &ShareDialogProps) -> Html {
             }
         })
     };
-    // Focus the first field when the dialog opens.
-    use_effect_with((), |_| crate::dom::focus("share-link"));
     let copy = |text: String, what: &'static str| {
         let on_action = props.on_action.clone();
         Callback::from(move |_: MouseEvent| {
@@ -63,14 +69,14 @@ pub fn share_dialog(props: &ShareDialogProps) -> Html {
                 { match &props.info.url {
                     Ok(url) => html! {
                         <>
-                            <p class="muted">{ format!("The link holds every file, the run line and the open view ({} characters, format v{}). Nothing is uploaded.", url.len(), crate::share::VERSION) }</p>
+                            { text("p", "muted", &format!("The link holds every file, the run line and the open view ({} characters, format v{}). Nothing is uploaded.", url.len(), crate::share::VERSION)) }
                             <div class="copy-row">
                                 <input id="share-link" class="code-input" readonly=true value={url.clone()} aria-label="Share link" onfocus={select_all.clone()} />
                                 <button class="btn primary" onclick={copy(url.clone(), "Link")}>{ "Copy link" }</button>
                             </div>
                             if let Some(snippet) = &props.info.embed {
-                                <h3>{ "Embed in a page" }</h3>
-                                <p class="muted">{ "Shows the editor and the current view, sized for an iframe." }</p>
+                                { lit("h3", "", "Embed in a page") }
+                                { lit("p", "muted", "Shows the editor and the current view, sized for an iframe.") }
                                 <div class="copy-row">
                                     <textarea class="code-input" readonly=true rows="3" value={snippet.clone()} aria-label="Embed snippet" onfocus={select_all} />
                                     <button class="btn" onclick={copy(snippet.clone(), "Snippet")}>{ "Copy" }</button>

@@ -29,7 +29,7 @@ const LINE_CHARS: usize = 28;
 const NAME_CHARS: usize = 23;
 
 /// Properties of the stage graph.
-#[derive(Properties, PartialEq)]
+#[derive(PartialEq)]
 pub struct StageGraphProps {
     /// The graph.
     pub graph: Rc<StageGraphVm>,
@@ -165,7 +165,6 @@ fn node_view(node: &GraphNodeVm, selected: bool, on_select: &Callback<GraphNodeV
 }
 
 /// The stage graph.
-#[function_component(StageGraph)]
 pub fn stage_graph(props: &StageGraphProps) -> Html {
     let g = &props.graph;
     let columns = g.columns.max(1) as f64;

@@ -6,11 +6,13 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use crate::bridge::BuildVm;
+use crate::components::el::{cls, el, txt};
+use yew::virtual_dom::VText;
 
 use layerlab_engine::docker::versions;
 
 /// Properties of the status bar.
-#[derive(Properties, PartialEq)]
+#[derive(PartialEq)]
 pub struct StatusBarProps {
     /// The latest build.
     pub build: Option<Rc<BuildVm>>,
@@ -23,7 +25,6 @@ pub struct StatusBarProps {
 }
 
 /// The status bar.
-#[function_component(StatusBar)]
 pub fn status_bar(props: &StatusBarProps) -> Html {
     let status = match &props.build {
         None => "Building…".to_owned(),
@@ -39,16 +40,16 @@ pub fn status_bar(props: &StatusBarProps) -> Html {
     html! {
         <footer class="statusbar">
             <span class="status" aria-live="polite">
-                <span class={classes!("dot", if props.current { "ok" } else { "busy" })} aria-hidden="true"></span>
+                <span class={cls("dot", Some(if props.current { "ok" } else { "busy" }))} aria-hidden="true"></span>
                 { status }
                 if props.engine_ms > 0.0 {
-                    <span class="muted" id="engine-time">{ format!(" · engine {:.1} ms", props.engine_ms) }</span>
+                    <span class="muted" id="engine-time">{ txt(&format!(" · engine {:.1} ms", props.engine_ms)) }</span>
                 }
             </span>
-            <span class="muted">
-                { "Runs entirely in your browser: no Docker, no server, no network. " }
-                { format!("Models the docker CLI {} and BuildKit {}.", versions::CLI, versions::BUILDKIT) }
-            </span>
+            { el("span", "muted", vec![
+                Html::VText(VText::new("Runs entirely in your browser: no Docker, no server, no network. ")),
+                txt(&format!("Models the docker CLI {} and BuildKit {}.", versions::CLI, versions::BUILDKIT)),
+            ]) }
         </footer>
     }
 }

@@ -8,10 +8,11 @@ use wasm_bindgen::JsCast;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
+use crate::components::el::{cls, lit, text};
 use crate::state::TermEntry;
 
 /// Properties of the terminal.
-#[derive(Properties, PartialEq)]
+#[derive(PartialEq)]
 pub struct TerminalProps {
     /// The transcript.
     pub entries: Rc<Vec<TermEntry>>,
@@ -23,18 +24,17 @@ pub struct TerminalProps {
     pub on_command: Callback<String>,
 }
 
-/// The terminal.
-#[function_component(Terminal)]
-pub fn terminal(props: &TerminalProps) -> Html {
-    let input = use_state(String::new);
-    // Position in the history while walking it (None: the new line).
-    let cursor = use_state(|| None::<usize>);
-
-    {
-        let n = props.entries.len();
-        use_effect_with(n, |_| crate::dom::scroll_to_end("terminal-screen"));
-    }
-
+/// The terminal; `input` is the line being typed and `cursor` the
+/// position in the history while walking it (`None`: the new line), state
+/// of the [`TabView`] that shows it (which also keeps the transcript
+/// scrolled to its end).
+///
+/// [`TabView`]: crate::components::tab_view::TabView
+pub fn terminal(
+    props: &TerminalProps,
+    input: UseStateHandle<String>,
+    cursor: UseStateHandle<Option<usize>>,
+) -> Html {
     let oninput = {
         let input = input.clone();
         Callback::from(move |e: InputEvent| {
@@ -98,15 +98,15 @@ pub fn terminal(props: &TerminalProps) -> Html {
                 if props.entries.is_empty() {
                     <p class="term-hint">
                         { "A simulated shell in your build context. Try " }
-                        <code>{ format!("docker build -t {} .", props.image) }</code>
-                        { ", " }<code>{ "ls" }</code>{ " or " }<code>{ "help" }</code>{ "." }
+                        { text("code", "", &format!("docker build -t {} .", props.image)) }
+                        { ", " }{ lit("code", "", "ls") }{ " or " }{ lit("code", "", "help") }{ "." }
                     </p>
                 }
                 { for props.entries.iter().map(|e| html! {
-                    <div class={classes!("term-entry", e.failed.then_some("failed"))}>
+                    <div class={cls("term-entry", e.failed.then_some("failed"))}>
                         <div class="term-cmd"><span class="ps1" aria-hidden="true">{ "$ " }</span>{ e.command.clone() }</div>
                         if !e.output.is_empty() {
-                            <pre class="term-out">{ e.output.clone() }</pre>
+                            { text("pre", "term-out", &e.output) }
                         }
                     </div>
                 }) }

@@ -8,9 +8,10 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use crate::bridge::BuildVm;
+use crate::components::el::{el, lit, text};
 
 /// Properties of the timeline.
-#[derive(Properties, PartialEq)]
+#[derive(PartialEq)]
 pub struct TimelineProps {
     /// The build.
     pub build: Rc<BuildVm>,
@@ -19,7 +20,6 @@ pub struct TimelineProps {
 }
 
 /// The timeline.
-#[function_component(Timeline)]
 pub fn timeline(props: &TimelineProps) -> Html {
     let b = &props.build;
     let total = b
@@ -33,7 +33,7 @@ pub fn timeline(props: &TimelineProps) -> Html {
         <figure class="timeline" aria-label="Build timeline">
             { for b.stages.iter().map(|stage| html! {
                 <div class="lane">
-                    <span class="lane-name">{ if stage.name.is_empty() { "stage".to_owned() } else { stage.name.clone() } }</span>
+                    { text("span", "lane-name", if stage.name.is_empty() { "stage" } else { &stage.name }) }
                     <div class="lane-track">
                         { for stage.steps.iter().map(|step| {
                             let width = if step.cached { 0.0 } else { pct(step.duration_s) };
@@ -54,16 +54,11 @@ pub fn timeline(props: &TimelineProps) -> Html {
                     </div>
                 </div>
             }) }
-            { for b.skipped.iter().map(|name| html! {
-                <div class="lane skipped">
-                    <span class="lane-name">{ name.clone() }</span>
-                    <div class="lane-track"><span class="skipped-label">{ "skipped: the target does not need it" }</span></div>
-                </div>
-            }) }
-            <figcaption class="axis">
-                <span>{ "0s" }</span>
-                <span>{ format!("{total:.1}s modelled") }</span>
-            </figcaption>
+            { for b.skipped.iter().map(|name| el("div", "lane skipped", vec![
+                text("span", "lane-name", name),
+                el("div", "lane-track", vec![lit("span", "skipped-label", "skipped: the target does not need it")]),
+            ])) }
+            { el("figcaption", "axis", vec![lit("span", "", "0s"), text("span", "", &format!("{total:.1}s modelled"))]) }
         </figure>
     }
 }

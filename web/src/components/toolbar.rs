@@ -5,10 +5,11 @@ use wasm_bindgen::JsCast;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
+use crate::components::el::{forward, lit};
 use crate::project::SAMPLES;
 
 /// Properties of the toolbar.
-#[derive(Properties, PartialEq)]
+#[derive(PartialEq)]
 pub struct ToolbarProps {
     /// The sample the project came from (`import` for an archive).
     pub origin: String,
@@ -25,14 +26,14 @@ pub struct ToolbarProps {
     /// Import an archive.
     pub on_import: Callback<web_sys::File>,
     /// More pickers, shown after the sample picker (the exercise picker).
-    #[prop_or_default]
     pub children: Html,
+    /// The hidden file field the Import button opens (the app holds it).
+    pub file_input: NodeRef,
 }
 
 /// The top bar.
-#[function_component(Toolbar)]
 pub fn toolbar(props: &ToolbarProps) -> Html {
-    let file_input = use_node_ref();
+    let file_input = props.file_input.clone();
     let on_change_sample = {
         let cb = props.on_sample.clone();
         Callback::from(move |e: Event| {
@@ -67,18 +68,9 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
             input.set_value("");
         })
     };
-    let build = {
-        let cb = props.on_build.clone();
-        Callback::from(move |_: MouseEvent| cb.emit(()))
-    };
-    let share = {
-        let cb = props.on_share.clone();
-        Callback::from(move |_: MouseEvent| cb.emit(()))
-    };
-    let download = {
-        let cb = props.on_download.clone();
-        Callback::from(move |_: MouseEvent| cb.emit(()))
-    };
+    let build = forward(&props.on_build);
+    let share = forward(&props.on_share);
+    let download = forward(&props.on_download);
     let imported = !SAMPLES.iter().any(|s| s.id == props.origin);
 
     if props.embed {
@@ -87,7 +79,7 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
             <header class="topbar compact">
                 <div class="brand">
                     <span class="logo" aria-hidden="true"></span>
-                    <span class="brand-name">{ "LayerLab" }</span>
+                    { lit("span", "brand-name", "LayerLab") }
                 </div>
                 <div class="actions">
                     <button class="btn primary" onclick={build} title="Build now (Ctrl+Enter)">
@@ -103,12 +95,12 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
         <header class="topbar">
             <div class="brand">
                 <span class="logo" aria-hidden="true"></span>
-                <h1>{ "LayerLab" }</h1>
-                <span class="tagline">{ "Dockerfile playground" }</span>
+                { lit("h1", "", "LayerLab") }
+                { lit("span", "tagline", "Dockerfile playground") }
             </div>
             <div class="actions" role="toolbar" aria-label="Project">
                 <label class="sample-picker">
-                    <span class="label">{ "Sample" }</span>
+                    { lit("span", "label", "Sample") }
                     <select aria-label="Sample project" onchange={on_change_sample}>
                         if imported {
                             <option value="" selected=true disabled=true>{ "Imported project" }</option>

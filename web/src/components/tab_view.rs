@@ -1,0 +1,57 @@
+//! The views of the results pane that keep state of their own (Build,
+//! Layers, Terminal) under one component type. The app keys it by its
+//! tab, so another tab makes a new one (with fresh state), as a component
+//! type per view would; the pane's other views are plain functions.
+
+use yew::prelude::*;
+
+use crate::components::build_view::{build_view, BuildViewProps};
+use crate::components::layers_view::{layers_view, LayersViewProps};
+use crate::components::terminal::{terminal, TerminalProps};
+
+/// A view with state of its own, and its properties.
+#[derive(PartialEq)]
+pub enum StatefulView {
+    /// The Build view.
+    Build(BuildViewProps),
+    /// The Layers view.
+    Layers(LayersViewProps),
+    /// The terminal.
+    Terminal(TerminalProps),
+}
+
+/// Properties of the stateful view.
+#[derive(Properties, PartialEq)]
+pub struct TabViewProps {
+    /// The view shown, for the whole life of the component (the app keys
+    /// the component by its tab).
+    pub view: StatefulView,
+}
+
+/// One stateful view. Every instance has the state of each view (hooks
+/// run unconditionally); the view shown uses its own.
+#[function_component(TabView)]
+pub fn tab_view(props: &TabViewProps) -> Html {
+    // The Build view's stage picked in the stage graph, or the Layers
+    // view's stage picked (`None`: the image built).
+    let picked = use_state(|| None::<String>);
+    // The terminal's line being typed, and its position in the history
+    // while walking it (None: the new line).
+    let input = use_state(String::new);
+    let cursor = use_state(|| None::<usize>);
+    // The terminal's transcript stays scrolled to its end.
+    let entries = match &props.view {
+        StatefulView::Terminal(p) => Some(p.entries.len()),
+        _ => None,
+    };
+    use_effect_with(entries, |n| {
+        if n.is_some() {
+            crate::dom::scroll_to_end("terminal-screen");
+        }
+    });
+    match &props.view {
+        StatefulView::Build(p) => build_view(p, picked),
+        StatefulView::Layers(p) => layers_view(p, picked),
+        StatefulView::Terminal(p) => terminal(p, input, cursor),
+    }
+}
