@@ -185,7 +185,7 @@ pub fn build_view(props: &BuildViewProps) -> Html {
                     <span class="n-run">{ format!("{} run", b.ran) }</span>
                     { " · " }
                     <span class="n-cached">{ format!("{} cached", b.cached) }</span>
-                    { format!(" · {:.1}s modelled", b.duration_s) }
+                    { format!(" · {}s modelled", layerlab_engine::numfmt::fixed(b.duration_s, 1)) }
                 </span>
                 if let Some((id, size)) = &b.image {
                     <span class="image-id" title="Image ID and size">

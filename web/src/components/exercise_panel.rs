@@ -128,7 +128,7 @@ pub fn exercise_panel(props: &ExercisePanelProps) -> Html {
                         }
                         { status }
                         if let Some(c) = props.checks.as_ref().filter(|_| props.current) {
-                            <span class="muted small">{ format!(" Checked in {:.0} ms.", c.ms) }</span>
+                            <span class="muted small">{ format!(" Checked in {} ms.", layerlab_engine::numfmt::fixed(c.ms, 0)) }</span>
                         }
                     </p>
                     if let Some(c) = &props.checks {

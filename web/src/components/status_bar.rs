@@ -42,7 +42,7 @@ pub fn status_bar(props: &StatusBarProps) -> Html {
                 <span class={classes!("dot", if props.current { "ok" } else { "busy" })} aria-hidden="true"></span>
                 { status }
                 if props.engine_ms > 0.0 {
-                    <span class="muted" id="engine-time">{ format!(" · engine {:.1} ms", props.engine_ms) }</span>
+                    <span class="muted" id="engine-time">{ format!(" · engine {} ms", layerlab_engine::numfmt::fixed(props.engine_ms, 1)) }</span>
                 }
             </span>
             <span class="muted">
