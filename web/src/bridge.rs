@@ -515,7 +515,7 @@ fn secs(s: f64) -> String {
     if s < 0.05 {
         "0.0s".to_owned()
     } else if s < 60.0 {
-        format!("{s:.1}s")
+        format!("{}s", layerlab_engine::numfmt::fixed(s, 1))
     } else {
         format!("{}m{:02}s", (s / 60.0) as u64, (s % 60.0) as u64)
     }
@@ -1321,7 +1321,10 @@ impl Session {
         let waste = image_store::analyze(&self.shown, img, true);
         Some(LayerFilesVm {
             layers,
-            efficiency: format!("{:.1}%", waste.efficiency * 100.0),
+            efficiency: format!(
+                "{}%",
+                layerlab_engine::numfmt::fixed(waste.efficiency * 100.0, 1)
+            ),
             wasted: human_size(waste.wasted_bytes),
             wasted_bytes: waste.wasted_bytes,
             inefficiencies: waste

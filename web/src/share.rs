@@ -196,8 +196,8 @@ pub fn link_fragment(state: &AppState) -> Result<String, String> {
     let encoded = Snapshot::of(state).encode();
     if encoded.len() > MAX_LINK_CHARS {
         return Err(format!(
-            "This project is too large for a share link: {:.1} KB compressed, and links are limited to {} KB. Download it as a .tar.gz instead (the Download button), and share that file.",
-            encoded.len() as f64 / 1024.0,
+            "This project is too large for a share link: {} KB compressed, and links are limited to {} KB. Download it as a .tar.gz instead (the Download button), and share that file.",
+            layerlab_engine::numfmt::fixed(encoded.len() as f64 / 1024.0, 1),
             MAX_LINK_CHARS / 1024
         ));
     }

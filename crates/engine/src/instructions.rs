@@ -536,7 +536,7 @@ pub fn parse_duration(s: &str) -> Result<u64, String> {
         if num_len == 0 {
             return Err(bad());
         }
-        let n: f64 = rest[..num_len].parse().map_err(|_| bad())?;
+        let n: f64 = crate::numfmt::parse(&rest[..num_len]).ok_or_else(bad)?;
         rest = &rest[num_len..];
         let unit_len = rest
             .find(|c: char| c.is_ascii_digit() || c == '.')

@@ -22,6 +22,7 @@ pub mod instructions;
 pub mod layer;
 pub mod limits;
 pub mod lint;
+pub mod numfmt;
 pub mod paths;
 pub mod run;
 pub mod shared_sort;

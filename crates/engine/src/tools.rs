@@ -422,7 +422,7 @@ pub(crate) fn builtin(sh: &mut Shell, name: &str, args: &[String], stdin: &[u8])
         "sleep" => {
             let secs: f64 = args
                 .first()
-                .and_then(|a| a.trim_end_matches('s').parse().ok())
+                .and_then(|a| crate::numfmt::parse(a.trim_end_matches('s')))
                 .unwrap_or(0.0);
             sh.time((secs * 1000.0) as u64);
             Out::ok(Vec::new())
@@ -981,9 +981,9 @@ fn unknown(sh: &mut Shell, name: &str) -> Out {
     sh.result.opaque = true;
     sh.estimate(
         format!(
-            "`{name}` is not modelled ({what}): the files it writes are unknown; its layer is estimated at {} and {:.1}s",
+            "`{name}` is not modelled ({what}): the files it writes are unknown; its layer is estimated at {} and {}s",
             human_size(bytes),
-            ms as f64 / 1000.0
+            crate::numfmt::fixed(ms as f64 / 1000.0, 1)
         ),
         bytes,
     );
@@ -1005,7 +1005,7 @@ pub fn human_size(b: u64) -> String {
     }
     let digits = v.abs().log10().floor() as i32;
     let decimals = (3 - digits).max(0) as usize;
-    let mut t = format!("{v:.decimals$}");
+    let mut t = crate::numfmt::fixed(v, decimals);
     if t.contains('.') {
         t = t.trim_end_matches('0').trim_end_matches('.').to_string();
     }
@@ -1144,8 +1144,8 @@ fn restore_project(sh: &mut Shell, proj: &str) {
     }
     sh.time(2_500 + refs * 800);
     sh.result.output.push_str(&format!(
-        "  Restored {proj} (in {:.1} sec).\n",
-        1.2 + refs as f64 * 0.8
+        "  Restored {proj} (in {} sec).\n",
+        crate::numfmt::fixed(1.2 + refs as f64 * 0.8, 1)
     ));
 }
 
@@ -1942,6 +1942,56 @@ fn download(sh: &mut Shell, tool: &str, args: &[String]) -> Out {
 mod tests {
     use crate::filesystem::{Fs, Node};
     use crate::shell::{exec, ExecEnv};
+
+    /// `human_size` as written over `format!`: the oracle for the one
+    /// over `numfmt`.
+    fn human_size_std(b: u64) -> String {
+        const UNITS: [&str; 7] = ["B", "kB", "MB", "GB", "TB", "PB", "EB"];
+        let mut v = b as f64;
+        let mut u = 0;
+        while v >= 1000.0 && u + 1 < UNITS.len() {
+            v /= 1000.0;
+            u += 1;
+        }
+        if v == 0.0 {
+            return "0B".to_string();
+        }
+        let digits = v.abs().log10().floor() as i32;
+        let decimals = (3 - digits).max(0) as usize;
+        let mut t = format!("{v:.decimals$}");
+        if t.contains('.') {
+            t = t.trim_end_matches('0').trim_end_matches('.').to_string();
+        }
+        format!("{t}{}", UNITS[u])
+    }
+
+    #[test]
+    fn human_size_matches_std_formatting() {
+        let mut sizes: Vec<u64> = (0..20_000).collect();
+        // One byte around each halfway point after 1 to 4 significant
+        // digits in every unit (`999.95kB`, `1.0005MB`).
+        for k in 0..7u32 {
+            let unit = 1000u128.pow(k);
+            for n in (0..20_000u128).filter(|n| n % 89 == 0 || n % 1000 >= 990 || n % 100 >= 98) {
+                for j in 0..4u32 {
+                    let t = (2 * n + 1) * unit / (2 * 10u128.pow(j));
+                    let t = u64::try_from(t).unwrap_or(u64::MAX);
+                    sizes.extend([t.saturating_sub(1), t, t.saturating_add(1)]);
+                }
+            }
+        }
+        let mut r = 0x9e37_79b9_7f4a_7c15u64;
+        for _ in 0..20_000 {
+            r ^= r << 13;
+            r ^= r >> 7;
+            r ^= r << 17;
+            sizes.push(r >> (r % 64));
+        }
+        sizes.push(u64::MAX);
+        for b in sizes {
+            assert_eq!(super::human_size(b), human_size_std(b), "{b}");
+        }
+    }
 
     fn run(fs: &mut Fs, cwd: &str, script: &str) -> crate::shell::ExecResult {
         let env = ExecEnv {

@@ -177,7 +177,7 @@ pub fn build_view(props: &BuildViewProps, picked: UseStateHandle<Option<String>>
                     { text("span", "n-run", &format!("{} run", b.ran)) }
                     { " · " }
                     { text("span", "n-cached", &format!("{} cached", b.cached)) }
-                    { txt(&format!(" · {:.1}s modelled", b.duration_s)) }
+                    { txt(&format!(" · {}s modelled", layerlab_engine::numfmt::fixed(b.duration_s, 1))) }
                 </span>
                 if let Some((id, size)) = &b.image {
                     <span class="image-id" title="Image ID and size">

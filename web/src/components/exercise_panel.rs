@@ -120,7 +120,7 @@ pub fn exercise_panel(props: &ExercisePanelProps) -> Html {
                         }
                         { status }
                         if let Some(c) = props.checks.as_ref().filter(|_| props.current) {
-                            { text("span", "muted small", &format!(" Checked in {:.0} ms.", c.ms)) }
+                            { text("span", "muted small", &format!(" Checked in {} ms.", layerlab_engine::numfmt::fixed(c.ms, 0))) }
                         }
                     </p>
                     if let Some(c) = &props.checks {

@@ -68,11 +68,11 @@ pub fn images_view(props: &ImagesViewProps) -> Html {
                     html! {
                         <div class="image-row">
                             { el("div", "image-label", label) }
-                            <div class="stack small" style={format!("width: {width:.2}%")}
+                            <div class="stack small" style={format!("width: {}%", layerlab_engine::numfmt::fixed(width, 2))}
                                  role="img" aria-label={format!("{}: {} layers, {} shared with other images", i.name, i.layers.len(), size_text(i.shared))}>
                                 { for i.layers.iter().map(|l| {
                                     let pct = l.size as f64 / i.size.max(1) as f64 * 100.0;
-                                    let style = format!("width: max({pct:.2}%, 2px); --hue: {}", l.hue);
+                                    let style = format!("width: max({}%, 2px); --hue: {}", layerlab_engine::numfmt::fixed(pct, 2), l.hue);
                                     let class = cls("segment", Some(if l.shared_by > 1 { "shared" } else { "unique" }));
                                     let title = format!(
                                         "{} · {} · {}{}",

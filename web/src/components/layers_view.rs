@@ -129,7 +129,7 @@ fn stack(layers: &[LayerVm], label: String) -> Html {
                 let pct = l.size as f64 / total as f64 * 100.0;
                 let class = cls("segment", Some(if l.base.is_some() { "base" } else { "own" }));
                 html! {
-                    <span {class} style={format!("width: max({pct:.2}%, 2px)")}
+                    <span {class} style={format!("width: max({}%, 2px)", layerlab_engine::numfmt::fixed(pct, 2))}
                           title={format!("{} · {}", l.size_text, l.created_by)}></span>
                 }
             }) }

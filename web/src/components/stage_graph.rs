@@ -8,6 +8,7 @@
 
 use std::rc::Rc;
 
+use layerlab_engine::numfmt::shortest;
 use yew::prelude::*;
 
 use crate::bridge::{GraphNodeVm, StageGraphVm};
@@ -126,7 +127,7 @@ fn node_view(node: &GraphNodeVm, selected: bool, on_select: &Callback<GraphNodeV
     let body = html! {
         <>
             <title>{ label.clone() }</title>
-            <rect class="node-box" width={NODE_W.to_string()} height={NODE_H.to_string()} rx="6" />
+            <rect class="node-box" width={shortest(NODE_W)} height={shortest(NODE_H)} rx="6" />
             <text class="node-name" x="9" y="18">{ clip(&title, NAME_CHARS) }</text>
             <text class="node-base" x="9" y="35">{ clip_base(&node.base, LINE_CHARS) }</text>
             <text class="node-status" x="9" y="51">{ clip(&third, LINE_CHARS) }</text>
@@ -135,7 +136,7 @@ fn node_view(node: &GraphNodeVm, selected: bool, on_select: &Callback<GraphNodeV
     };
     if node.image {
         return html! {
-            <g {class} transform={format!("translate({x} {y})")} role="img" aria-label={label}>
+            <g {class} transform={format!("translate({} {})", shortest(x), shortest(y))} role="img" aria-label={label}>
                 { body }
             </g>
         };
@@ -156,7 +157,7 @@ fn node_view(node: &GraphNodeVm, selected: bool, on_select: &Callback<GraphNodeV
         })
     };
     html! {
-        <g {class} transform={format!("translate({x} {y})")} tabindex="0" role="button"
+        <g {class} transform={format!("translate({} {})", shortest(x), shortest(y))} tabindex="0" role="button"
            aria-label={label} aria-pressed={if selected { "true" } else { "false" }}
            data-stage={node.name.clone()} {onclick} {onkeydown}>
             { body }
@@ -171,6 +172,7 @@ pub fn stage_graph(props: &StageGraphProps) -> Html {
     let rows = g.rows.max(1) as f64;
     let width = 2.0 * PAD + columns * NODE_W + (columns - 1.0) * COL_GAP;
     let height = 2.0 * PAD + rows * NODE_H + (rows - 1.0) * ROW_GAP;
+    let [width, height] = [width, height].map(shortest);
     let edges = g.edges.iter().filter_map(|e| {
         let (from, to) = (g.nodes.get(e.from)?, g.nodes.get(e.to)?);
         let (fx, fy) = origin(from);
@@ -178,20 +180,21 @@ pub fn stage_graph(props: &StageGraphProps) -> Html {
         let (x1, y1) = (fx + NODE_W, fy + NODE_H / 2.0);
         let (x2, y2) = (tx - 2.0, ty + NODE_H / 2.0);
         let mid = (x1 + x2) / 2.0;
+        // The label sits on the curve's midpoint, just after the source
+        // column, where edges from one box have not met others yet.
+        let (lx, ly) = (x1 + COL_GAP / 2.0, (y1 + y2) / 2.0 - 4.0);
+        let [x1, y1, x2, y2, mid] = [x1, y1, x2, y2, mid].map(shortest);
         let d = format!("M {x1} {y1} C {mid} {y1}, {mid} {y2}, {x2} {y2}");
         let class = classes!(
             "graph-edge",
             e.kinds.clone(),
             (!e.active).then_some("inactive"),
         );
-        // The label sits on the curve's midpoint, just after the source
-        // column, where edges from one box have not met others yet.
-        let (lx, ly) = (x1 + COL_GAP / 2.0, (y1 + y2) / 2.0 - 4.0);
         Some(html! {
             <g {class} data-from={from.name.clone()} data-to={to.name.clone()}>
                 <title>{ format!("{} {} {} (line {})", to.name, e.label, from.name, e.line) }</title>
                 <path d={d} marker-end="url(#stage-graph-arrow)" />
-                <text class="edge-label" x={lx.to_string()} y={ly.to_string()} text-anchor="middle">
+                <text class="edge-label" x={shortest(lx)} y={shortest(ly)} text-anchor="middle">
                     { e.label.clone() }
                 </text>
             </g>
@@ -200,7 +203,7 @@ pub fn stage_graph(props: &StageGraphProps) -> Html {
     html! {
         <figure class="stage-graph" aria-label="Stage graph">
             <svg class="stage-graph-svg" viewBox={format!("0 0 {width} {height}")}
-                 width={width.to_string()} height={height.to_string()}
+                 width={width.clone()} height={height.clone()}
                  style={format!("max-width: {width}px")} role="group"
                  aria-label="Stages and their dependencies">
                 <defs>

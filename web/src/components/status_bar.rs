@@ -43,7 +43,7 @@ pub fn status_bar(props: &StatusBarProps) -> Html {
                 <span class={cls("dot", Some(if props.current { "ok" } else { "busy" }))} aria-hidden="true"></span>
                 { status }
                 if props.engine_ms > 0.0 {
-                    <span class="muted" id="engine-time">{ txt(&format!(" · engine {:.1} ms", props.engine_ms)) }</span>
+                    <span class="muted" id="engine-time">{ txt(&format!(" · engine {} ms", layerlab_engine::numfmt::fixed(props.engine_ms, 1))) }</span>
                 }
             </span>
             { el("span", "muted", vec![

@@ -37,7 +37,7 @@ pub fn timeline(props: &TimelineProps) -> Html {
                     <div class="lane-track">
                         { for stage.steps.iter().map(|step| {
                             let width = if step.cached { 0.0 } else { pct(step.duration_s) };
-                            let style = format!("left: {:.2}%; width: max({:.2}%, 3px)", pct(step.start_s), width);
+                            let style = format!("left: {}%; width: max({}%, 3px)", layerlab_engine::numfmt::fixed(pct(step.start_s), 2), layerlab_engine::numfmt::fixed(width, 2));
                             let class = classes!(
                                 "bar",
                                 if step.cached { "cached" } else { "ran" },
@@ -58,7 +58,7 @@ pub fn timeline(props: &TimelineProps) -> Html {
                 text("span", "lane-name", name),
                 el("div", "lane-track", vec![lit("span", "skipped-label", "skipped: the target does not need it")]),
             ])) }
-            { el("figcaption", "axis", vec![lit("span", "", "0s"), text("span", "", &format!("{total:.1}s modelled"))]) }
+            { el("figcaption", "axis", vec![lit("span", "", "0s"), text("span", "", &format!("{}s modelled", layerlab_engine::numfmt::fixed(total, 1)))]) }
         </figure>
     }
 }

@@ -362,7 +362,7 @@ pub fn run(
 }
 
 fn secs(s: f64) -> String {
-    format!("{s:.1}s")
+    format!("{}s", crate::numfmt::fixed(s, 1))
 }
 
 /// BuildKit's plain progress output (`--progress plain`), deterministic:
@@ -465,7 +465,7 @@ fn render_step(s: &Step, report: &BuildReport) -> String {
     let lines = s.output.len().max(1) as f64;
     for (k, line) in s.output.iter().enumerate() {
         let t = 0.1 + s.duration_s * (k as f64) / lines;
-        out.push_str(&format!("#{v} {t:.3} {line}\n"));
+        out.push_str(&format!("#{v} {} {line}\n", crate::numfmt::fixed(t, 3)));
     }
     for note in &s.notes {
         out.push_str(&format!("#{v} (layerlab) {note}\n"));

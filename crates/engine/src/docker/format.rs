@@ -42,7 +42,7 @@ pub fn go_g(x: f64, precision: usize) -> String {
             "-Inf".into()
         };
     }
-    let e_form = format!("{:.*e}", p - 1, x);
+    let e_form = crate::numfmt::exp(x, p - 1);
     let (mantissa, exp) = e_form.split_once('e').unwrap_or((&e_form, "0"));
     let exp: i32 = exp.parse().unwrap_or(0);
     if exp < -4 || exp >= p as i32 {
@@ -51,7 +51,7 @@ pub fn go_g(x: f64, precision: usize) -> String {
         return format!("{m}e{sign}{:02}", exp.abs());
     }
     let decimals = usize::try_from(p as i32 - 1 - exp).unwrap_or(0);
-    trim_fraction(&format!("{x:.decimals$}"))
+    trim_fraction(&crate::numfmt::fixed(x, decimals))
 }
 
 fn trim_fraction(s: &str) -> String {
@@ -373,6 +373,95 @@ pub fn table(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `go_g` as it was written over the standard library's float
+    /// formatting: the oracle for the one over `numfmt`.
+    fn go_g_std(x: f64, precision: usize) -> String {
+        let p = precision.max(1);
+        if x == 0.0 {
+            return "0".into();
+        }
+        if !x.is_finite() {
+            return go_g(x, precision);
+        }
+        let e_form = format!("{:.*e}", p - 1, x);
+        let (mantissa, exp) = e_form.split_once('e').unwrap_or((&e_form, "0"));
+        let exp: i32 = exp.parse().unwrap_or(0);
+        if exp < -4 || exp >= p as i32 {
+            let m = trim_fraction(mantissa);
+            let sign = if exp < 0 { '-' } else { '+' };
+            return format!("{m}e{sign}{:02}", exp.abs());
+        }
+        let decimals = usize::try_from(p as i32 - 1 - exp).unwrap_or(0);
+        trim_fraction(&format!("{x:.decimals$}"))
+    }
+
+    /// Sizes around every place where the text changes: each unit, and
+    /// each halfway point after 3 or 4 significant digits (`999.95kB`,
+    /// `1.0005MB`), one byte either side.
+    fn size_boundaries() -> Vec<u64> {
+        let mut sizes: Vec<u64> = (0..20_000).collect();
+        for k in 0..7u32 {
+            let unit = 1000u64.pow(k);
+            for n in (0..20_000u64).filter(|n| n % 97 == 0 || n % 1000 >= 990 || n % 100 >= 98) {
+                for j in 0..4u32 {
+                    // (n + 1/2) * unit / 10^j
+                    let t = u128::from(2 * n + 1) * u128::from(unit) / (2 * 10u128.pow(j));
+                    let t = u64::try_from(t).unwrap_or(u64::MAX);
+                    sizes.extend([t.saturating_sub(1), t, t.saturating_add(1)]);
+                }
+            }
+        }
+        let mut r = 0x2545_f491_4f6c_dd1du64;
+        for _ in 0..20_000 {
+            r ^= r << 13;
+            r ^= r >> 7;
+            r ^= r << 17;
+            sizes.push(r >> (r % 64));
+        }
+        sizes.push(u64::MAX);
+        sizes
+    }
+
+    /// `human_size_precision` over [`go_g_std`].
+    fn human_size_std(size: f64, precision: usize) -> String {
+        const UNITS: [&str; 9] = ["B", "kB", "MB", "GB", "TB", "PB", "EB", "ZB", "YB"];
+        let mut s = size;
+        let mut i = 0;
+        while s >= 1000.0 && i < UNITS.len() - 1 {
+            s /= 1000.0;
+            i += 1;
+        }
+        format!("{}{}", go_g_std(s, precision), UNITS[i])
+    }
+
+    #[test]
+    fn human_sizes_match_std_formatting() {
+        for size in size_boundaries() {
+            for p in [3, 4] {
+                let x = size as f64;
+                assert_eq!(
+                    human_size_precision(x, p),
+                    human_size_std(x, p),
+                    "{size} .{p}"
+                );
+            }
+        }
+        for x in [
+            1e-5,
+            1.234e-5,
+            0.000123456,
+            123456789.0,
+            1e21,
+            -2.5,
+            0.5,
+            99.995,
+        ] {
+            for p in 1..8 {
+                assert_eq!(go_g(x, p), go_g_std(x, p), "{x} .{p}");
+            }
+        }
+    }
 
     #[test]
     fn sizes_like_go_units() {

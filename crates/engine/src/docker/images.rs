@@ -724,7 +724,7 @@ pub(crate) fn ordered(text: &str, map_keys: &[&str]) -> Value {
                         "null" => Value::Nil,
                         w => match w.parse::<i64>() {
                             Ok(n) => Value::Int(n),
-                            Err(_) => Value::Float(w.parse().unwrap_or(0.0)),
+                            Err(_) => Value::Float(crate::numfmt::parse(w).unwrap_or(0.0)),
                         },
                     }
                 }

@@ -235,9 +235,9 @@ impl Value {
 
 fn go_float(f: f64) -> String {
     if f.fract() == 0.0 && f.abs() < 1e21 {
-        format!("{f:.0}")
+        crate::numfmt::fixed(f, 0)
     } else {
-        format!("{f}")
+        crate::numfmt::shortest(f)
     }
 }
 
@@ -426,8 +426,8 @@ fn lex(src: &str, line: usize) -> Result<Vec<Tok>, TemplateError> {
                 let s: String = chars[i..j].iter().collect();
                 if s.contains('.') {
                     toks.push(Tok::Float(
-                        s.parse()
-                            .map_err(|_| err(format!("bad number syntax: {s:?}")))?,
+                        crate::numfmt::parse(&s)
+                            .ok_or_else(|| err(format!("bad number syntax: {s:?}")))?,
                     ));
                 } else {
                     toks.push(Tok::Int(

@@ -701,7 +701,7 @@ fn go_duration(s: &str) -> Result<f64, String> {
         if num.is_empty() || num == "." || num.matches('.').count() > 1 {
             return Err(invalid());
         }
-        let n: f64 = num.parse().map_err(|_| invalid())?;
+        let n: f64 = crate::numfmt::parse(num).ok_or_else(invalid)?;
         rest = &rest[num_len..];
         let unit_len = rest
             .bytes()

@@ -671,12 +671,12 @@ fn human_size(size: u64) -> String {
         // Coreutils rounds up to one decimal.
         let v = (value * 10.0).ceil() / 10.0;
         if v >= 10.0 {
-            format!("{:.0}{}", v, units[unit])
+            format!("{}{}", crate::numfmt::fixed(v, 0), units[unit])
         } else {
-            format!("{v:.1}{}", units[unit])
+            format!("{}{}", crate::numfmt::fixed(v, 1), units[unit])
         }
     } else {
-        format!("{:.0}{}", value.ceil(), units[unit])
+        format!("{}{}", crate::numfmt::fixed(value.ceil(), 0), units[unit])
     }
 }
 

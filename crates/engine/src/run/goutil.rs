@@ -229,13 +229,12 @@ pub(crate) fn parse_duration(s: &str) -> Result<i64, String> {
                 ))
             }
         };
-        let number: f64 = format!(
+        let number: f64 = crate::numfmt::parse(&format!(
             "{}.{}",
             if int_part.is_empty() { "0" } else { int_part },
             if frac_part.is_empty() { "0" } else { frac_part }
-        )
-        .parse()
-        .map_err(|_| invalid())?;
+        ))
+        .ok_or_else(invalid)?;
         total += number * scale;
         if total > 9.223_372_036_854_776e18 {
             return Err(invalid());
@@ -322,13 +321,8 @@ pub(crate) fn ram_in_bytes(s: &str) -> Result<i64, String> {
     if num.is_empty() || num.starts_with('.') || num.ends_with('.') || num.contains("..") {
         return Err(invalid());
     }
-    let value: f64 = num
-        .split('.')
-        .take(2)
-        .collect::<Vec<_>>()
-        .join(".")
-        .parse()
-        .map_err(|_| invalid())?;
+    let value: f64 = crate::numfmt::parse(&num.split('.').take(2).collect::<Vec<_>>().join("."))
+        .ok_or_else(invalid)?;
     let suffix = suffix.strip_prefix(' ').unwrap_or(suffix);
     let lower = suffix.to_ascii_lowercase();
     let lower = lower.strip_suffix('b').unwrap_or(&lower);
