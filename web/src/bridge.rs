@@ -626,9 +626,7 @@ pub fn build_vm(
         .images
         .iter()
         .map(|i| {
-            let familiar = catalog::Reference::parse(&i.reference)
-                .map(|r| r.familiar())
-                .unwrap_or_else(|_| i.reference.clone());
+            let familiar = familiar(&i.reference);
             BaseImageVm {
                 in_final_image: final_bases.contains(&i.reference)
                     || final_bases.contains(&familiar),
@@ -694,6 +692,9 @@ pub fn build_vm(
     }
 }
 
+/// `reference` as Docker shows it (`nginx:latest`), or as written when it
+/// does not parse. One copy, not inlined into its callers.
+#[inline(never)]
 fn familiar(reference: &str) -> String {
     catalog::Reference::parse(reference)
         .map(|r| r.familiar())
@@ -1489,16 +1490,25 @@ fn hue_of(digest: &str) -> u32 {
         % 360
 }
 
+/// One layer of the Images view (not yet counted among the images).
+#[inline(never)]
+fn image_layer_vm(digest: &str, size: u64, created_by: &str) -> ImageLayerVm {
+    ImageLayerVm {
+        digest: short_digest(digest),
+        size,
+        created_by: created_by.to_owned(),
+        shared_by: 0,
+        hue: hue_of(digest),
+    }
+}
+
 /// The images of the store, and the base images named in `bases`, with
 /// the layers they share.
 pub fn images_vm(state: &State, bases: &[String]) -> ImagesVm {
     let mut images = Vec::new();
     let mut names: BTreeMap<&str, Vec<String>> = BTreeMap::new();
     for (tag, id) in &state.tags {
-        let familiar = catalog::Reference::parse(tag)
-            .map(|r| r.familiar())
-            .unwrap_or_else(|_| tag.clone());
-        names.entry(id.as_str()).or_default().push(familiar);
+        names.entry(id.as_str()).or_default().push(familiar(tag));
     }
     for (id, img) in &state.images {
         let Some(tags) = names.get(id.as_str()) else {
@@ -1514,13 +1524,7 @@ pub fn images_vm(state: &State, bases: &[String]) -> ImagesVm {
             layers: img
                 .layers
                 .iter()
-                .map(|l| ImageLayerVm {
-                    digest: short_digest(&l.digest),
-                    size: l.size,
-                    created_by: l.created_by.clone(),
-                    shared_by: 0,
-                    hue: hue_of(&l.digest),
-                })
+                .map(|l| image_layer_vm(&l.digest, l.size, &l.created_by))
                 .collect(),
         });
     }
@@ -1528,9 +1532,7 @@ pub fn images_vm(state: &State, bases: &[String]) -> ImagesVm {
         let Ok(base) = catalog::resolve(reference) else {
             continue;
         };
-        let familiar = catalog::Reference::parse(&base.reference)
-            .map(|r| r.familiar())
-            .unwrap_or_else(|_| base.reference.clone());
+        let familiar = familiar(&base.reference);
         if images.iter().any(|i: &ImageVm| i.name == familiar) {
             continue;
         }
@@ -1543,13 +1545,7 @@ pub fn images_vm(state: &State, bases: &[String]) -> ImagesVm {
             layers: base
                 .layers
                 .iter()
-                .map(|l| ImageLayerVm {
-                    digest: short_digest(&l.digest),
-                    size: l.size,
-                    created_by: l.created_by.clone(),
-                    shared_by: 0,
-                    hue: hue_of(&l.digest),
-                })
+                .map(|l| image_layer_vm(&l.digest, l.size, &l.created_by))
                 .collect(),
         });
     }
