@@ -257,24 +257,17 @@ pub fn app() -> Html {
                     if !commit && *built.borrow() == Some((revision, settings.clone())) {
                         return;
                     }
-                    let start = dom::now_ms();
-                    let analysis = Rc::new(bridge::analyze(&project));
-                    let build = session.borrow_mut().build(&project, &settings, commit);
-                    let ms = dom::now_ms() - start;
                     // Previews choose the delay; a committed build also runs
                     // `docker build` (and the first one pulls the base images).
-                    if !commit {
-                        *last_build_ms.borrow_mut() = ms;
-                    }
-                    dispatch.emit(Action::Built {
-                        build: Rc::new(build),
+                    build_now(
+                        &session,
+                        &project,
+                        &settings,
+                        commit,
                         revision,
-                        analysis,
-                        ms,
-                    });
-                    if commit {
-                        dispatch.emit(Action::Images(Rc::new(session.borrow().images())));
-                    }
+                        (!commit).then_some(&*last_build_ms),
+                        &dispatch,
+                    );
                 };
                 // A preview that fits in a frame runs right after this render, in
                 // the same task: the edit and its build are painted together. A
@@ -355,19 +348,15 @@ pub fn app() -> Html {
         let built = built.clone();
         Callback::from(move |_: ()| {
             *built.borrow_mut() = Some((state.revision, state.settings.clone()));
-            let start = dom::now_ms();
-            let analysis = Rc::new(bridge::analyze(&state.project));
-            let build = session
-                .borrow_mut()
-                .build(&state.project, &state.settings, true);
-            let ms = dom::now_ms() - start;
-            dispatch.emit(Action::Built {
-                build: Rc::new(build),
-                revision: state.revision,
-                analysis,
-                ms,
-            });
-            dispatch.emit(Action::Images(Rc::new(session.borrow().images())));
+            build_now(
+                &session,
+                &state.project,
+                &state.settings,
+                true,
+                state.revision,
+                None,
+                &dispatch,
+            );
             if state.tab != Tab::Build && state.tab != Tab::Layers {
                 dispatch.emit(Action::SetTab(Tab::Build));
             }
@@ -769,6 +758,37 @@ pub fn app() -> Html {
                 { share_dialog(&ShareDialogProps { info, on_action }) }
             }
         </div>
+    }
+}
+
+/// Analyses and builds `project` (a committed build when `commit`), keeps
+/// the engine's milliseconds in `record` if any, then sends the build and,
+/// for a committed build, the images to `dispatch`.
+#[inline(never)]
+fn build_now(
+    session: &RefCell<Session>,
+    project: &Project,
+    settings: &bridge::BuildSettings,
+    commit: bool,
+    revision: u64,
+    record: Option<&RefCell<f64>>,
+    dispatch: &Callback<Action>,
+) {
+    let start = dom::now_ms();
+    let analysis = Rc::new(bridge::analyze(project));
+    let build = session.borrow_mut().build(project, settings, commit);
+    let ms = dom::now_ms() - start;
+    if let Some(record) = record {
+        *record.borrow_mut() = ms;
+    }
+    dispatch.emit(Action::Built {
+        build: Rc::new(build),
+        revision,
+        analysis,
+        ms,
+    });
+    if commit {
+        dispatch.emit(Action::Images(Rc::new(session.borrow().images())));
     }
 }
 
