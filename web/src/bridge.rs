@@ -525,17 +525,28 @@ fn short_digest(d: &str) -> String {
     d.trim_start_matches("sha256:").chars().take(12).collect()
 }
 
-/// The last line of the instruction that starts on `line`.
-fn end_lines(text: &str) -> BTreeMap<usize, usize> {
+/// The first and last line of each instruction, in file order.
+fn end_lines(text: &str) -> Vec<(usize, usize)> {
     match layerlab_syntax::parse(text) {
-        Ok(df) => shared_sort::collect_by_insert(
-            df.instructions.iter().map(|i| (i.start_line, i.end_line)),
-        ),
-        Err(_) => BTreeMap::new(),
+        Ok(df) => df
+            .instructions
+            .iter()
+            .map(|i| (i.start_line, i.end_line))
+            .collect(),
+        Err(_) => Vec::new(),
     }
 }
 
-fn step_vm(step: &Step, ends: &BTreeMap<usize, usize>) -> StepVm {
+/// The last line of the instruction that starts on `line` (the last one
+/// listed, if several did), or `line`.
+fn end_line(ends: &[(usize, usize)], line: usize) -> usize {
+    ends.iter()
+        .rev()
+        .find(|e| e.0 == line)
+        .map_or(line, |e| e.1)
+}
+
+fn step_vm(step: &Step, ends: &[(usize, usize)]) -> StepVm {
     StepVm {
         vertex: step.vertex,
         name: step.name.clone(),
@@ -567,7 +578,7 @@ fn step_vm(step: &Step, ends: &BTreeMap<usize, usize>) -> StepVm {
         duration_s: step.duration_s,
         size: step.layer_size.map(human_size),
         line: step.line,
-        end_line: ends.get(&step.line).copied().unwrap_or(step.line),
+        end_line: end_line(ends, step.line),
         output: step.output.clone(),
         notes: step.notes.clone(),
         error: step.error.clone(),
@@ -777,7 +788,8 @@ fn stage_layers_vm(
 /// node it depends on; an image named by `--from` sits in column 0.
 fn stage_graph_vm(report: &BuildReport, sections: &[StageVm]) -> StageGraphVm {
     let mut nodes: Vec<GraphNodeVm> = Vec::new();
-    let mut images: BTreeMap<String, usize> = BTreeMap::new();
+    // The image nodes made so far: name and node index (a few at most).
+    let mut images: Vec<(&str, usize)> = Vec::new();
     let n = report.stages.len();
     for st in &report.stages {
         let section = sections
@@ -820,22 +832,26 @@ fn stage_graph_vm(report: &BuildReport, sections: &[StageVm]) -> StageGraphVm {
             let from = match &d.source {
                 DependencySource::Stage(s) if *s < n => *s,
                 DependencySource::Stage(_) => continue,
-                DependencySource::Image(name) => *images.entry(name.clone()).or_insert_with(|| {
-                    nodes.push(GraphNodeVm {
-                        name: name.clone(),
-                        base: "image".to_owned(),
-                        line: 0,
-                        image: true,
-                        target: false,
-                        skipped: None,
-                        section: None,
-                        status: "an image, not a stage".to_owned(),
-                        span: None,
-                        column: 0,
-                        row: 0,
-                    });
-                    nodes.len() - 1
-                }),
+                DependencySource::Image(name) => match images.iter().find(|i| i.0 == name) {
+                    Some(i) => i.1,
+                    None => {
+                        nodes.push(GraphNodeVm {
+                            name: name.clone(),
+                            base: "image".to_owned(),
+                            line: 0,
+                            image: true,
+                            target: false,
+                            skipped: None,
+                            section: None,
+                            status: "an image, not a stage".to_owned(),
+                            span: None,
+                            column: 0,
+                            row: 0,
+                        });
+                        images.push((name, nodes.len() - 1));
+                        nodes.len() - 1
+                    }
+                },
             };
             let kind = match d.kind {
                 layerlab_engine::stage_graph::DependencyKind::From => "from",
@@ -1894,6 +1910,18 @@ mod tests {
         let last = &vm.stage_layers[1];
         assert!(last.target);
         assert_eq!(last.layers, vm.layers);
+    }
+
+    #[test]
+    fn end_lines_follow_continuations_and_heredocs() {
+        let text = "FROM alpine\nRUN a \\\n  b \\\n  c\nRUN <<EOF\necho\nEOF\nCMD x\n";
+        let ends = end_lines(text);
+        assert_eq!(ends, vec![(1, 1), (2, 4), (5, 7), (8, 8)]);
+        assert_eq!(end_line(&ends, 2), 4);
+        assert_eq!(end_line(&ends, 5), 7);
+        assert_eq!(end_line(&ends, 3), 3);
+        // As a map built by insertion would: the last entry for a line wins.
+        assert_eq!(end_line(&[(2, 3), (2, 9)], 2), 9);
     }
 
     #[test]
