@@ -1522,12 +1522,17 @@ fn image_layer_vm(digest: &str, size: u64, created_by: &str) -> ImageLayerVm {
 /// the layers they share.
 pub fn images_vm(state: &State, bases: &[String]) -> ImagesVm {
     let mut images = Vec::new();
-    let mut names: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+    // Each image's names, in the order of the tags (a small list: the
+    // store's images).
+    let mut names: Vec<(&str, Vec<String>)> = Vec::new();
     for (tag, id) in &state.tags {
-        names.entry(id.as_str()).or_default().push(familiar(tag));
+        match names.iter_mut().find(|n| n.0 == id) {
+            Some(n) => n.1.push(familiar(tag)),
+            None => names.push((id, vec![familiar(tag)])),
+        }
     }
     for (id, img) in &state.images {
-        let Some(tags) = names.get(id.as_str()) else {
+        let Some((_, tags)) = names.iter().find(|n| n.0 == id) else {
             continue; // dangling images are left out of the picture
         };
         images.push(ImageVm {
@@ -1565,26 +1570,24 @@ pub fn images_vm(state: &State, bases: &[String]) -> ImagesVm {
                 .collect(),
         });
     }
-    let mut count: BTreeMap<String, (usize, u64)> = BTreeMap::new();
+    // Each distinct layer: its digest, how many images hold it, and its
+    // size (where first seen).
+    let mut count: Vec<(String, usize, u64)> = Vec::new();
     for img in &images {
-        let distinct: BTreeSet<&String> =
-            shared_sort::collect_by_insert(img.layers.iter().map(|l| &l.digest));
-        for (d, size) in distinct.into_iter().map(|d| {
-            (
-                d,
-                img.layers
-                    .iter()
-                    .find(|l| &l.digest == d)
-                    .map_or(0, |l| l.size),
-            )
-        }) {
-            let e = count.entry(d.clone()).or_insert((0, size));
-            e.0 += 1;
+        for (i, l) in img.layers.iter().enumerate() {
+            // Once per image: the layer's first place in it.
+            if img.layers[..i].iter().any(|m| m.digest == l.digest) {
+                continue;
+            }
+            match count.iter_mut().find(|c| c.0 == l.digest) {
+                Some(c) => c.1 += 1,
+                None => count.push((l.digest.clone(), 1, l.size)),
+            }
         }
     }
     for img in &mut images {
         for l in &mut img.layers {
-            l.shared_by = count.get(&l.digest).map_or(1, |c| c.0);
+            l.shared_by = count.iter().find(|c| c.0 == l.digest).map_or(1, |c| c.1);
         }
         if img.base {
             img.shared = img
@@ -1596,7 +1599,7 @@ pub fn images_vm(state: &State, bases: &[String]) -> ImagesVm {
         }
     }
     ImagesVm {
-        total: count.values().map(|(_, s)| *s).sum(),
+        total: count.iter().map(|c| c.2).sum(),
         images,
     }
 }
@@ -1910,6 +1913,118 @@ mod tests {
         let last = &vm.stage_layers[1];
         assert!(last.target);
         assert_eq!(last.layers, vm.layers);
+    }
+
+    /// The Images view as it was computed with maps (sorted sets and
+    /// counts), to compare with.
+    fn images_vm_by_maps(state: &State, bases: &[String]) -> ImagesVm {
+        let mut images = Vec::new();
+        let mut names: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+        for (tag, id) in &state.tags {
+            names
+                .entry(id.as_str())
+                .or_default()
+                .push(super::familiar(tag));
+        }
+        for (id, img) in &state.images {
+            let Some(tags) = names.get(id.as_str()) else {
+                continue; // dangling images are left out of the picture
+            };
+            images.push(ImageVm {
+                name: tags.join(", "),
+                id: short_digest(id),
+                size: img.size(),
+                // As `docker system df -v` counts it (images in the store only).
+                shared: image_store::shared_size(state, img),
+                base: false,
+                layers: img
+                    .layers
+                    .iter()
+                    .map(|l| super::image_layer_vm(&l.digest, l.size, &l.created_by))
+                    .collect(),
+            });
+        }
+        for reference in bases {
+            let Ok(base) = catalog::resolve(reference) else {
+                continue;
+            };
+            let familiar = super::familiar(&base.reference);
+            if images.iter().any(|i: &ImageVm| i.name == familiar) {
+                continue;
+            }
+            images.push(ImageVm {
+                name: familiar,
+                id: short_digest(&base.digest),
+                size: base.size(),
+                shared: 0,
+                base: true,
+                layers: base
+                    .layers
+                    .iter()
+                    .map(|l| super::image_layer_vm(&l.digest, l.size, &l.created_by))
+                    .collect(),
+            });
+        }
+        let mut count: BTreeMap<String, (usize, u64)> = BTreeMap::new();
+        for img in &images {
+            let distinct: BTreeSet<&String> =
+                shared_sort::collect_by_insert(img.layers.iter().map(|l| &l.digest));
+            for (d, size) in distinct.into_iter().map(|d| {
+                (
+                    d,
+                    img.layers
+                        .iter()
+                        .find(|l| &l.digest == d)
+                        .map_or(0, |l| l.size),
+                )
+            }) {
+                let e = count.entry(d.clone()).or_insert((0, size));
+                e.0 += 1;
+            }
+        }
+        for img in &mut images {
+            for l in &mut img.layers {
+                l.shared_by = count.get(&l.digest).map_or(1, |c| c.0);
+            }
+            if img.base {
+                img.shared = img
+                    .layers
+                    .iter()
+                    .filter(|l| l.shared_by > 1)
+                    .map(|l| l.size)
+                    .sum();
+            }
+        }
+        ImagesVm {
+            total: count.values().map(|(_, s)| *s).sum(),
+            images,
+        }
+    }
+
+    #[test]
+    fn images_view_counts_as_with_maps() {
+        let mut session = Session::new();
+        let settings = BuildSettings::default();
+        let mut bases = Vec::new();
+        let mut cases = 0;
+        for sample in SAMPLES {
+            let project = Project::from_sample(sample);
+            session.build(&project, &settings, true);
+            bases.extend(session.bases.iter().cloned());
+            bases.push("no-such-image:0".to_owned());
+            bases.push("alpine:3.20".to_owned());
+            for line in [
+                format!("docker tag {} second-name:1", sample.image),
+                format!("docker tag {} {}:v2", sample.image, sample.image),
+            ] {
+                session.terminal(&line, &project, &settings);
+                let vm = images_vm(session.state(), &bases);
+                assert_eq!(vm, images_vm_by_maps(session.state(), &bases));
+                assert!(vm.images.iter().any(|i| i.name.contains(", ")));
+                cases += 1;
+            }
+        }
+        println!("{cases} stores compared");
     }
 
     #[test]
