@@ -158,10 +158,8 @@ pub fn analyze(project: &Project) -> Analysis {
             let report = lint::lint(&file, text, &options);
             // The parser's empty-continuation warning is also a build check
             // (NoEmptyContinuation): show it once, as the check when there is one.
-            let checked: BTreeSet<usize> =
-                shared_sort::collect_by_insert(report.warnings.iter().map(|d| d.line));
             for w in &file.warnings {
-                if !checked.contains(&w.line) {
+                if !report.warnings.iter().any(|d| d.line == w.line) {
                     push(Severity::Warning, w.span, w.short.clone(), None, "");
                 }
             }
