@@ -158,10 +158,8 @@ pub fn analyze(project: &Project) -> Analysis {
             let report = lint::lint(&file, text, &options);
             // The parser's empty-continuation warning is also a build check
             // (NoEmptyContinuation): show it once, as the check when there is one.
-            let checked: BTreeSet<usize> =
-                shared_sort::collect_by_insert(report.warnings.iter().map(|d| d.line));
             for w in &file.warnings {
-                if !checked.contains(&w.line) {
+                if !report.warnings.iter().any(|d| d.line == w.line) {
                     push(Severity::Warning, w.span, w.short.clone(), None, "");
                 }
             }
@@ -525,17 +523,28 @@ fn short_digest(d: &str) -> String {
     d.trim_start_matches("sha256:").chars().take(12).collect()
 }
 
-/// The last line of the instruction that starts on `line`.
-fn end_lines(text: &str) -> BTreeMap<usize, usize> {
+/// The first and last line of each instruction, in file order.
+fn end_lines(text: &str) -> Vec<(usize, usize)> {
     match layerlab_syntax::parse(text) {
-        Ok(df) => shared_sort::collect_by_insert(
-            df.instructions.iter().map(|i| (i.start_line, i.end_line)),
-        ),
-        Err(_) => BTreeMap::new(),
+        Ok(df) => df
+            .instructions
+            .iter()
+            .map(|i| (i.start_line, i.end_line))
+            .collect(),
+        Err(_) => Vec::new(),
     }
 }
 
-fn step_vm(step: &Step, ends: &BTreeMap<usize, usize>) -> StepVm {
+/// The last line of the instruction that starts on `line` (the last one
+/// listed, if several did), or `line`.
+fn end_line(ends: &[(usize, usize)], line: usize) -> usize {
+    ends.iter()
+        .rev()
+        .find(|e| e.0 == line)
+        .map_or(line, |e| e.1)
+}
+
+fn step_vm(step: &Step, ends: &[(usize, usize)]) -> StepVm {
     StepVm {
         vertex: step.vertex,
         name: step.name.clone(),
@@ -567,7 +576,7 @@ fn step_vm(step: &Step, ends: &BTreeMap<usize, usize>) -> StepVm {
         duration_s: step.duration_s,
         size: step.layer_size.map(human_size),
         line: step.line,
-        end_line: ends.get(&step.line).copied().unwrap_or(step.line),
+        end_line: end_line(ends, step.line),
         output: step.output.clone(),
         notes: step.notes.clone(),
         error: step.error.clone(),
@@ -626,9 +635,7 @@ pub fn build_vm(
         .images
         .iter()
         .map(|i| {
-            let familiar = catalog::Reference::parse(&i.reference)
-                .map(|r| r.familiar())
-                .unwrap_or_else(|_| i.reference.clone());
+            let familiar = familiar(&i.reference);
             BaseImageVm {
                 in_final_image: final_bases.contains(&i.reference)
                     || final_bases.contains(&familiar),
@@ -694,6 +701,9 @@ pub fn build_vm(
     }
 }
 
+/// `reference` as Docker shows it (`nginx:latest`), or as written when it
+/// does not parse. One copy, not inlined into its callers.
+#[inline(never)]
 fn familiar(reference: &str) -> String {
     catalog::Reference::parse(reference)
         .map(|r| r.familiar())
@@ -776,7 +786,8 @@ fn stage_layers_vm(
 /// node it depends on; an image named by `--from` sits in column 0.
 fn stage_graph_vm(report: &BuildReport, sections: &[StageVm]) -> StageGraphVm {
     let mut nodes: Vec<GraphNodeVm> = Vec::new();
-    let mut images: BTreeMap<String, usize> = BTreeMap::new();
+    // The image nodes made so far: name and node index (a few at most).
+    let mut images: Vec<(&str, usize)> = Vec::new();
     let n = report.stages.len();
     for st in &report.stages {
         let section = sections
@@ -819,22 +830,26 @@ fn stage_graph_vm(report: &BuildReport, sections: &[StageVm]) -> StageGraphVm {
             let from = match &d.source {
                 DependencySource::Stage(s) if *s < n => *s,
                 DependencySource::Stage(_) => continue,
-                DependencySource::Image(name) => *images.entry(name.clone()).or_insert_with(|| {
-                    nodes.push(GraphNodeVm {
-                        name: name.clone(),
-                        base: "image".to_owned(),
-                        line: 0,
-                        image: true,
-                        target: false,
-                        skipped: None,
-                        section: None,
-                        status: "an image, not a stage".to_owned(),
-                        span: None,
-                        column: 0,
-                        row: 0,
-                    });
-                    nodes.len() - 1
-                }),
+                DependencySource::Image(name) => match images.iter().find(|i| i.0 == name) {
+                    Some(i) => i.1,
+                    None => {
+                        nodes.push(GraphNodeVm {
+                            name: name.clone(),
+                            base: "image".to_owned(),
+                            line: 0,
+                            image: true,
+                            target: false,
+                            skipped: None,
+                            section: None,
+                            status: "an image, not a stage".to_owned(),
+                            span: None,
+                            column: 0,
+                            row: 0,
+                        });
+                        images.push((name, nodes.len() - 1));
+                        nodes.len() - 1
+                    }
+                },
             };
             let kind = match d.kind {
                 layerlab_engine::stage_graph::DependencyKind::From => "from",
@@ -1492,19 +1507,33 @@ fn hue_of(digest: &str) -> u32 {
         % 360
 }
 
+/// One layer of the Images view (not yet counted among the images).
+#[inline(never)]
+fn image_layer_vm(digest: &str, size: u64, created_by: &str) -> ImageLayerVm {
+    ImageLayerVm {
+        digest: short_digest(digest),
+        size,
+        created_by: created_by.to_owned(),
+        shared_by: 0,
+        hue: hue_of(digest),
+    }
+}
+
 /// The images of the store, and the base images named in `bases`, with
 /// the layers they share.
 pub fn images_vm(state: &State, bases: &[String]) -> ImagesVm {
     let mut images = Vec::new();
-    let mut names: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+    // Each image's names, in the order of the tags (a small list: the
+    // store's images).
+    let mut names: Vec<(&str, Vec<String>)> = Vec::new();
     for (tag, id) in &state.tags {
-        let familiar = catalog::Reference::parse(tag)
-            .map(|r| r.familiar())
-            .unwrap_or_else(|_| tag.clone());
-        names.entry(id.as_str()).or_default().push(familiar);
+        match names.iter_mut().find(|n| n.0 == id) {
+            Some(n) => n.1.push(familiar(tag)),
+            None => names.push((id, vec![familiar(tag)])),
+        }
     }
     for (id, img) in &state.images {
-        let Some(tags) = names.get(id.as_str()) else {
+        let Some((_, tags)) = names.iter().find(|n| n.0 == id) else {
             continue; // dangling images are left out of the picture
         };
         images.push(ImageVm {
@@ -1517,13 +1546,7 @@ pub fn images_vm(state: &State, bases: &[String]) -> ImagesVm {
             layers: img
                 .layers
                 .iter()
-                .map(|l| ImageLayerVm {
-                    digest: short_digest(&l.digest),
-                    size: l.size,
-                    created_by: l.created_by.clone(),
-                    shared_by: 0,
-                    hue: hue_of(&l.digest),
-                })
+                .map(|l| image_layer_vm(&l.digest, l.size, &l.created_by))
                 .collect(),
         });
     }
@@ -1531,9 +1554,7 @@ pub fn images_vm(state: &State, bases: &[String]) -> ImagesVm {
         let Ok(base) = catalog::resolve(reference) else {
             continue;
         };
-        let familiar = catalog::Reference::parse(&base.reference)
-            .map(|r| r.familiar())
-            .unwrap_or_else(|_| base.reference.clone());
+        let familiar = familiar(&base.reference);
         if images.iter().any(|i: &ImageVm| i.name == familiar) {
             continue;
         }
@@ -1546,36 +1567,28 @@ pub fn images_vm(state: &State, bases: &[String]) -> ImagesVm {
             layers: base
                 .layers
                 .iter()
-                .map(|l| ImageLayerVm {
-                    digest: short_digest(&l.digest),
-                    size: l.size,
-                    created_by: l.created_by.clone(),
-                    shared_by: 0,
-                    hue: hue_of(&l.digest),
-                })
+                .map(|l| image_layer_vm(&l.digest, l.size, &l.created_by))
                 .collect(),
         });
     }
-    let mut count: BTreeMap<String, (usize, u64)> = BTreeMap::new();
+    // Each distinct layer: its digest, how many images hold it, and its
+    // size (where first seen).
+    let mut count: Vec<(String, usize, u64)> = Vec::new();
     for img in &images {
-        let distinct: BTreeSet<&String> =
-            shared_sort::collect_by_insert(img.layers.iter().map(|l| &l.digest));
-        for (d, size) in distinct.into_iter().map(|d| {
-            (
-                d,
-                img.layers
-                    .iter()
-                    .find(|l| &l.digest == d)
-                    .map_or(0, |l| l.size),
-            )
-        }) {
-            let e = count.entry(d.clone()).or_insert((0, size));
-            e.0 += 1;
+        for (i, l) in img.layers.iter().enumerate() {
+            // Once per image: the layer's first place in it.
+            if img.layers[..i].iter().any(|m| m.digest == l.digest) {
+                continue;
+            }
+            match count.iter_mut().find(|c| c.0 == l.digest) {
+                Some(c) => c.1 += 1,
+                None => count.push((l.digest.clone(), 1, l.size)),
+            }
         }
     }
     for img in &mut images {
         for l in &mut img.layers {
-            l.shared_by = count.get(&l.digest).map_or(1, |c| c.0);
+            l.shared_by = count.iter().find(|c| c.0 == l.digest).map_or(1, |c| c.1);
         }
         if img.base {
             img.shared = img
@@ -1587,7 +1600,7 @@ pub fn images_vm(state: &State, bases: &[String]) -> ImagesVm {
         }
     }
     ImagesVm {
-        total: count.values().map(|(_, s)| *s).sum(),
+        total: count.iter().map(|c| c.2).sum(),
         images,
     }
 }
@@ -1901,6 +1914,130 @@ mod tests {
         let last = &vm.stage_layers[1];
         assert!(last.target);
         assert_eq!(last.layers, vm.layers);
+    }
+
+    /// The Images view as it was computed with maps (sorted sets and
+    /// counts), to compare with.
+    fn images_vm_by_maps(state: &State, bases: &[String]) -> ImagesVm {
+        let mut images = Vec::new();
+        let mut names: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+        for (tag, id) in &state.tags {
+            names
+                .entry(id.as_str())
+                .or_default()
+                .push(super::familiar(tag));
+        }
+        for (id, img) in &state.images {
+            let Some(tags) = names.get(id.as_str()) else {
+                continue; // dangling images are left out of the picture
+            };
+            images.push(ImageVm {
+                name: tags.join(", "),
+                id: short_digest(id),
+                size: img.size(),
+                // As `docker system df -v` counts it (images in the store only).
+                shared: image_store::shared_size(state, img),
+                base: false,
+                layers: img
+                    .layers
+                    .iter()
+                    .map(|l| super::image_layer_vm(&l.digest, l.size, &l.created_by))
+                    .collect(),
+            });
+        }
+        for reference in bases {
+            let Ok(base) = catalog::resolve(reference) else {
+                continue;
+            };
+            let familiar = super::familiar(&base.reference);
+            if images.iter().any(|i: &ImageVm| i.name == familiar) {
+                continue;
+            }
+            images.push(ImageVm {
+                name: familiar,
+                id: short_digest(&base.digest),
+                size: base.size(),
+                shared: 0,
+                base: true,
+                layers: base
+                    .layers
+                    .iter()
+                    .map(|l| super::image_layer_vm(&l.digest, l.size, &l.created_by))
+                    .collect(),
+            });
+        }
+        let mut count: BTreeMap<String, (usize, u64)> = BTreeMap::new();
+        for img in &images {
+            let distinct: BTreeSet<&String> =
+                shared_sort::collect_by_insert(img.layers.iter().map(|l| &l.digest));
+            for (d, size) in distinct.into_iter().map(|d| {
+                (
+                    d,
+                    img.layers
+                        .iter()
+                        .find(|l| &l.digest == d)
+                        .map_or(0, |l| l.size),
+                )
+            }) {
+                let e = count.entry(d.clone()).or_insert((0, size));
+                e.0 += 1;
+            }
+        }
+        for img in &mut images {
+            for l in &mut img.layers {
+                l.shared_by = count.get(&l.digest).map_or(1, |c| c.0);
+            }
+            if img.base {
+                img.shared = img
+                    .layers
+                    .iter()
+                    .filter(|l| l.shared_by > 1)
+                    .map(|l| l.size)
+                    .sum();
+            }
+        }
+        ImagesVm {
+            total: count.values().map(|(_, s)| *s).sum(),
+            images,
+        }
+    }
+
+    #[test]
+    fn images_view_counts_as_with_maps() {
+        let mut session = Session::new();
+        let settings = BuildSettings::default();
+        let mut bases = Vec::new();
+        let mut cases = 0;
+        for sample in SAMPLES {
+            let project = Project::from_sample(sample);
+            session.build(&project, &settings, true);
+            bases.extend(session.bases.iter().cloned());
+            bases.push("no-such-image:0".to_owned());
+            bases.push("alpine:3.20".to_owned());
+            for line in [
+                format!("docker tag {} second-name:1", sample.image),
+                format!("docker tag {} {}:v2", sample.image, sample.image),
+            ] {
+                session.terminal(&line, &project, &settings);
+                let vm = images_vm(session.state(), &bases);
+                assert_eq!(vm, images_vm_by_maps(session.state(), &bases));
+                assert!(vm.images.iter().any(|i| i.name.contains(", ")));
+                cases += 1;
+            }
+        }
+        println!("{cases} stores compared");
+    }
+
+    #[test]
+    fn end_lines_follow_continuations_and_heredocs() {
+        let text = "FROM alpine\nRUN a \\\n  b \\\n  c\nRUN <<EOF\necho\nEOF\nCMD x\n";
+        let ends = end_lines(text);
+        assert_eq!(ends, vec![(1, 1), (2, 4), (5, 7), (8, 8)]);
+        assert_eq!(end_line(&ends, 2), 4);
+        assert_eq!(end_line(&ends, 5), 7);
+        assert_eq!(end_line(&ends, 3), 3);
+        // As a map built by insertion would: the last entry for a line wins.
+        assert_eq!(end_line(&[(2, 3), (2, 9)], 2), 9);
     }
 
     #[test]

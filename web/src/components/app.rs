@@ -10,6 +10,7 @@ use gloo_timers::callback::Timeout;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
+use crate::components::effect::{no_cleanup, use_effect_when, Deps};
 use crate::components::el::cls;
 
 use crate::bridge::{self, Session};
@@ -196,13 +197,18 @@ pub fn app() -> Html {
     // A project too large for local storage is read back from IndexedDB.
     {
         let dispatch = dispatch.clone();
-        use_effect_with(state.restoring, move |restoring| {
-            if *restoring {
-                persist::load_large(move |result| {
-                    dispatch.emit(Action::Restored(Box::new(restored_state(result))));
-                });
-            }
-        });
+        let restoring = state.restoring;
+        use_effect_when(
+            Deps::of(restoring),
+            Box::new(move || {
+                if restoring {
+                    persist::load_large(move |result| {
+                        dispatch.emit(Action::Restored(Box::new(restored_state(result))));
+                    });
+                }
+                no_cleanup()
+            }),
+        );
     }
 
     // Rebuild (and re-check) after edits, coalescing keystrokes. A loaded
@@ -240,49 +246,45 @@ pub fn app() -> Html {
         };
         // `commit` is read when the effect runs, not a dependency: the
         // committed build must not be followed by a preview of the same files.
-        use_effect_with((revision, settings.clone()), move |_| {
-            let check_timer = (!restoring).then(|| Timeout::new(DEBOUNCE_MS, checks));
-            let run = move || {
-                if restoring {
-                    return;
-                }
-                if !commit && *built.borrow() == Some((revision, settings.clone())) {
-                    return;
-                }
-                let start = dom::now_ms();
-                let analysis = Rc::new(bridge::analyze(&project));
-                let build = session.borrow_mut().build(&project, &settings, commit);
-                let ms = dom::now_ms() - start;
-                // Previews choose the delay; a committed build also runs
-                // `docker build` (and the first one pulls the base images).
-                if !commit {
-                    *last_build_ms.borrow_mut() = ms;
-                }
-                dispatch.emit(Action::Built {
-                    build: Rc::new(build),
-                    revision,
-                    analysis,
-                    ms,
-                });
-                if commit {
-                    dispatch.emit(Action::Images(Rc::new(session.borrow().images())));
-                }
-            };
-            // A preview that fits in a frame runs right after this render, in
-            // the same task: the edit and its build are painted together. A
-            // committed build (a loaded project, the Build button) waits for
-            // the next task, so the page paints first.
-            let timer = if delay == 0 && !commit {
-                run();
-                None
-            } else {
-                Some(Timeout::new(delay, run))
-            };
-            move || {
-                drop(timer);
-                drop(check_timer);
-            }
-        });
+        use_effect_when(
+            Deps::of((revision, settings.clone())),
+            Box::new(move || {
+                let check_timer = (!restoring).then(|| Timeout::new(DEBOUNCE_MS, checks));
+                let run = move || {
+                    if restoring {
+                        return;
+                    }
+                    if !commit && *built.borrow() == Some((revision, settings.clone())) {
+                        return;
+                    }
+                    // Previews choose the delay; a committed build also runs
+                    // `docker build` (and the first one pulls the base images).
+                    build_now(
+                        &session,
+                        &project,
+                        &settings,
+                        commit,
+                        revision,
+                        (!commit).then_some(&*last_build_ms),
+                        &dispatch,
+                    );
+                };
+                // A preview that fits in a frame runs right after this render, in
+                // the same task: the edit and its build are painted together. A
+                // committed build (a loaded project, the Build button) waits for
+                // the next task, so the page paints first.
+                let timer = if delay == 0 && !commit {
+                    run();
+                    None
+                } else {
+                    Some(Timeout::new(delay, run))
+                };
+                Box::new(move || {
+                    drop(timer);
+                    drop(check_timer);
+                })
+            }),
+        );
     }
 
     // Keep the project in local storage, or in IndexedDB when too large
@@ -292,15 +294,15 @@ pub fn app() -> Html {
         let snapshot_state = (*state).clone();
         let embed = state.embed;
         let dispatch = dispatch.clone();
-        use_effect_with(
-            (
+        use_effect_when(
+            Deps::of((
                 state.revision,
                 state.tab,
                 state.run_line.clone(),
                 state.settings.clone(),
                 state.selected.clone(),
-            ),
-            move |_| {
+            )),
+            Box::new(move || {
                 let timer = (!embed && !snapshot_state.restoring).then(|| {
                     Timeout::new(SAVE_MS, move || {
                         let encoded = Snapshot::of(&snapshot_state).encode();
@@ -312,8 +314,8 @@ pub fn app() -> Html {
                         });
                     })
                 });
-                move || drop(timer)
-            },
+                Box::new(move || drop(timer))
+            }),
         );
     }
 
@@ -322,11 +324,15 @@ pub fn app() -> Html {
     {
         let active = state.exercise.active.clone();
         let keep = !state.embed && !state.restoring;
-        use_effect_with(active, move |active| {
-            if keep {
-                exercises::store_active(active.as_ref());
-            }
-        });
+        use_effect_when(
+            Deps::of(active.clone()),
+            Box::new(move || {
+                if keep {
+                    exercises::store_active(active.as_ref());
+                }
+                no_cleanup()
+            }),
+        );
     }
 
     let on_edit = {
@@ -342,19 +348,15 @@ pub fn app() -> Html {
         let built = built.clone();
         Callback::from(move |_: ()| {
             *built.borrow_mut() = Some((state.revision, state.settings.clone()));
-            let start = dom::now_ms();
-            let analysis = Rc::new(bridge::analyze(&state.project));
-            let build = session
-                .borrow_mut()
-                .build(&state.project, &state.settings, true);
-            let ms = dom::now_ms() - start;
-            dispatch.emit(Action::Built {
-                build: Rc::new(build),
-                revision: state.revision,
-                analysis,
-                ms,
-            });
-            dispatch.emit(Action::Images(Rc::new(session.borrow().images())));
+            build_now(
+                &session,
+                &state.project,
+                &state.settings,
+                true,
+                state.revision,
+                None,
+                &dispatch,
+            );
             if state.tab != Tab::Build && state.tab != Tab::Layers {
                 dispatch.emit(Action::SetTab(Tab::Build));
             }
@@ -364,29 +366,35 @@ pub fn app() -> Html {
     {
         let latest = use_mut_ref(|| on_build.clone());
         *latest.borrow_mut() = on_build.clone();
-        use_effect_with((), move |_| {
-            let handler = wasm_bindgen::closure::Closure::<dyn FnMut(web_sys::KeyboardEvent)>::new(
-                move |e: web_sys::KeyboardEvent| {
-                    if e.key() == "Enter" && (e.ctrl_key() || e.meta_key()) {
-                        e.prevent_default();
-                        latest.borrow().emit(());
-                    }
-                },
-            );
-            let document = web_sys::window().and_then(|w| w.document());
-            if let Some(d) = &document {
-                let _ =
-                    d.add_event_listener_with_callback("keydown", handler.as_ref().unchecked_ref());
-            }
-            move || {
+        use_effect_when(
+            Deps::of(()),
+            Box::new(move || {
+                let handler =
+                    wasm_bindgen::closure::Closure::<dyn FnMut(web_sys::KeyboardEvent)>::new(
+                        move |e: web_sys::KeyboardEvent| {
+                            if e.key() == "Enter" && (e.ctrl_key() || e.meta_key()) {
+                                e.prevent_default();
+                                latest.borrow().emit(());
+                            }
+                        },
+                    );
+                let document = web_sys::window().and_then(|w| w.document());
                 if let Some(d) = &document {
-                    let _ = d.remove_event_listener_with_callback(
+                    let _ = d.add_event_listener_with_callback(
                         "keydown",
                         handler.as_ref().unchecked_ref(),
                     );
                 }
-            }
-        });
+                Box::new(move || {
+                    if let Some(d) = &document {
+                        let _ = d.remove_event_listener_with_callback(
+                            "keydown",
+                            handler.as_ref().unchecked_ref(),
+                        );
+                    }
+                })
+            }),
+        );
     }
     let on_sample = {
         let dispatch = dispatch.clone();
@@ -413,45 +421,48 @@ pub fn app() -> Html {
     {
         let dispatch = dispatch.clone();
         let embed = state.embed;
-        use_effect_with((), move |_| {
-            let handler = wasm_bindgen::closure::Closure::<dyn FnMut()>::new(move || {
-                let fragment = dom::fragment();
-                if let Some(id) = exercises::link_id(&fragment) {
-                    dom::replace_fragment("");
-                    dispatch.emit(open_exercise(&id, "The exercise link could not be opened"));
-                } else if !fragment.is_empty() && !embed {
-                    dom::replace_fragment("");
-                    match Snapshot::decode(&fragment) {
-                        Ok(snapshot) => {
-                            let mut next = state_of_snapshot(&snapshot);
-                            next.exercise.solved = Rc::new(exercises::stored_solved());
-                            dispatch.emit(Action::Restored(Box::new(next)));
+        use_effect_when(
+            Deps::of(()),
+            Box::new(move || {
+                let handler = wasm_bindgen::closure::Closure::<dyn FnMut()>::new(move || {
+                    let fragment = dom::fragment();
+                    if let Some(id) = exercises::link_id(&fragment) {
+                        dom::replace_fragment("");
+                        dispatch.emit(open_exercise(&id, "The exercise link could not be opened"));
+                    } else if !fragment.is_empty() && !embed {
+                        dom::replace_fragment("");
+                        match Snapshot::decode(&fragment) {
+                            Ok(snapshot) => {
+                                let mut next = state_of_snapshot(&snapshot);
+                                next.exercise.solved = Rc::new(exercises::stored_solved());
+                                dispatch.emit(Action::Restored(Box::new(next)));
+                            }
+                            Err(e) => dispatch.emit(Action::Notify(Notice {
+                                error: true,
+                                text: format!(
+                                    "The link could not be opened: {e}. Your project is unchanged."
+                                ),
+                            })),
                         }
-                        Err(e) => dispatch.emit(Action::Notify(Notice {
-                            error: true,
-                            text: format!(
-                                "The link could not be opened: {e}. Your project is unchanged."
-                            ),
-                        })),
                     }
-                }
-            });
-            let window = web_sys::window();
-            if let Some(w) = &window {
-                let _ = w.add_event_listener_with_callback(
-                    "hashchange",
-                    handler.as_ref().unchecked_ref(),
-                );
-            }
-            move || {
+                });
+                let window = web_sys::window();
                 if let Some(w) = &window {
-                    let _ = w.remove_event_listener_with_callback(
+                    let _ = w.add_event_listener_with_callback(
                         "hashchange",
                         handler.as_ref().unchecked_ref(),
                     );
                 }
-            }
-        });
+                Box::new(move || {
+                    if let Some(w) = &window {
+                        let _ = w.remove_event_listener_with_callback(
+                            "hashchange",
+                            handler.as_ref().unchecked_ref(),
+                        );
+                    }
+                })
+            }),
+        );
     }
     let on_copy_exercise_link = {
         let dispatch = dispatch.clone();
@@ -747,6 +758,37 @@ pub fn app() -> Html {
                 { share_dialog(&ShareDialogProps { info, on_action }) }
             }
         </div>
+    }
+}
+
+/// Analyses and builds `project` (a committed build when `commit`), keeps
+/// the engine's milliseconds in `record` if any, then sends the build and,
+/// for a committed build, the images to `dispatch`.
+#[inline(never)]
+fn build_now(
+    session: &RefCell<Session>,
+    project: &Project,
+    settings: &bridge::BuildSettings,
+    commit: bool,
+    revision: u64,
+    record: Option<&RefCell<f64>>,
+    dispatch: &Callback<Action>,
+) {
+    let start = dom::now_ms();
+    let analysis = Rc::new(bridge::analyze(project));
+    let build = session.borrow_mut().build(project, settings, commit);
+    let ms = dom::now_ms() - start;
+    if let Some(record) = record {
+        *record.borrow_mut() = ms;
+    }
+    dispatch.emit(Action::Built {
+        build: Rc::new(build),
+        revision,
+        analysis,
+        ms,
+    });
+    if commit {
+        dispatch.emit(Action::Images(Rc::new(session.borrow().images())));
     }
 }
 

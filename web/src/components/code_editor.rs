@@ -13,6 +13,8 @@ use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use yew::prelude::*;
 
+use crate::components::effect::{no_cleanup, use_effect_when, Deps};
+
 use crate::editor::{self, JsEditor};
 use crate::state::Jump;
 
@@ -58,23 +60,27 @@ pub fn use_code_editor(props: &CodeEditorProps) -> Html {
         let host = host.clone();
         let view = view.clone();
         let current = current.clone();
-        use_effect_with((), move |_| {
-            let closure = Closure::<dyn FnMut(String)>::new(move |text: String| {
-                let (path, cb) = current.borrow().clone();
-                cb.emit((path, text));
-            });
-            if let Some(el) = host.cast::<web_sys::HtmlElement>() {
-                if editor::available() {
-                    *view.borrow_mut() = Some(JsEditor::new(&el, closure.as_ref().unchecked_ref()));
+        use_effect_when(
+            Deps::of(()),
+            Box::new(move || {
+                let closure = Closure::<dyn FnMut(String)>::new(move |text: String| {
+                    let (path, cb) = current.borrow().clone();
+                    cb.emit((path, text));
+                });
+                if let Some(el) = host.cast::<web_sys::HtmlElement>() {
+                    if editor::available() {
+                        *view.borrow_mut() =
+                            Some(JsEditor::new(&el, closure.as_ref().unchecked_ref()));
+                    }
                 }
-            }
-            move || {
-                if let Some(v) = view.borrow_mut().take() {
-                    v.destroy();
-                }
-                drop(closure);
-            }
-        });
+                Box::new(move || {
+                    if let Some(v) = view.borrow_mut().take() {
+                        v.destroy();
+                    }
+                    drop(closure);
+                })
+            }),
+        );
     }
 
     // Open the file (and forget old undo histories on a new project).
@@ -82,51 +88,68 @@ pub fn use_code_editor(props: &CodeEditorProps) -> Html {
         let view = view.clone();
         let text = props.text.clone();
         let last_epoch = use_mut_ref(|| 0_u64);
-        use_effect_with((props.path.clone(), props.epoch), move |(path, epoch)| {
-            if let Some(v) = view.borrow().as_ref() {
-                if *last_epoch.borrow() != *epoch {
-                    v.reset();
-                    *last_epoch.borrow_mut() = *epoch;
-                }
-                v.open(
-                    path,
-                    &text,
-                    editor::language_for(path),
-                    &format!("Contents of {path}"),
-                );
-            }
-        });
-    }
-
-    {
-        let view = view.clone();
-        use_effect_with(
-            (props.diagnostics.clone(), props.path.clone(), props.epoch),
-            move |(json, _, _)| {
+        let (path, epoch) = (props.path.clone(), props.epoch);
+        use_effect_when(
+            Deps::of((path.clone(), epoch)),
+            Box::new(move || {
                 if let Some(v) = view.borrow().as_ref() {
-                    v.set_diagnostics(json);
+                    if *last_epoch.borrow() != epoch {
+                        v.reset();
+                        *last_epoch.borrow_mut() = epoch;
+                    }
+                    v.open(
+                        &path,
+                        &text,
+                        editor::language_for(&path),
+                        &format!("Contents of {path}"),
+                    );
                 }
-            },
+                no_cleanup()
+            }),
         );
     }
 
     {
         let view = view.clone();
-        use_effect_with((props.highlight, props.path.clone()), move |(h, _)| {
-            if let Some(v) = view.borrow().as_ref() {
-                let (a, b) = h.unwrap_or((0, 0));
-                v.highlight_lines(a as u32, b as u32);
-            }
-        });
+        let json = props.diagnostics.clone();
+        use_effect_when(
+            Deps::of((json.clone(), props.path.clone(), props.epoch)),
+            Box::new(move || {
+                if let Some(v) = view.borrow().as_ref() {
+                    v.set_diagnostics(&json);
+                }
+                no_cleanup()
+            }),
+        );
     }
 
     {
         let view = view.clone();
-        use_effect_with(props.jump, move |jump| {
-            if let (Some(v), Some(j)) = (view.borrow().as_ref(), jump) {
-                v.goto_line(j.line as u32, j.column as u32);
-            }
-        });
+        let h = props.highlight;
+        use_effect_when(
+            Deps::of((h, props.path.clone())),
+            Box::new(move || {
+                if let Some(v) = view.borrow().as_ref() {
+                    let (a, b) = h.unwrap_or((0, 0));
+                    v.highlight_lines(a as u32, b as u32);
+                }
+                no_cleanup()
+            }),
+        );
+    }
+
+    {
+        let view = view.clone();
+        let jump = props.jump;
+        use_effect_when(
+            Deps::of(jump),
+            Box::new(move || {
+                if let (Some(v), Some(j)) = (view.borrow().as_ref(), jump) {
+                    v.goto_line(j.line as u32, j.column as u32);
+                }
+                no_cleanup()
+            }),
+        );
     }
 
     html! {

@@ -9,6 +9,8 @@ use wasm_bindgen::JsCast;
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
+use crate::components::effect::{no_cleanup, use_effect_when, Deps};
+
 use crate::components::el::lit;
 use crate::exercises;
 
@@ -32,11 +34,15 @@ pub struct ExercisePickerProps {
 /// app calls it on every render with the exercise open (`""`: none).
 #[hook]
 pub fn use_picker_sync(select: NodeRef, active: String) {
-    use_effect_with(active, move |id| {
-        if let Some(el) = select.cast::<HtmlSelectElement>() {
-            el.set_value(id);
-        }
-    });
+    use_effect_when(
+        Deps::of(active.clone()),
+        Box::new(move || {
+            if let Some(el) = select.cast::<HtmlSelectElement>() {
+                el.set_value(&active);
+            }
+            no_cleanup()
+        }),
+    );
 }
 
 /// The exercise picker.

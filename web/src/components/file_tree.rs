@@ -8,6 +8,8 @@ use wasm_bindgen::JsCast;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
+use crate::components::effect::{no_cleanup, use_effect_when, Deps};
+
 use crate::components::el::{cls, lit, send, text};
 use crate::project::{tree_rows, Project, ProjectFile};
 use crate::state::{Action, Notice};
@@ -146,21 +148,26 @@ pub fn use_file_tree(props: &FileTreeProps) -> Html {
     };
 
     // Fill and focus the name field when it appears.
-    use_effect_with((*editing).clone(), |e| {
-        if *e != Editing::None {
-            if let Some(el) = web_sys::window()
-                .and_then(|w| w.document())
-                .and_then(|d| d.query_selector(".tree-input").ok().flatten())
-                .and_then(|e| e.dyn_into::<HtmlInputElement>().ok())
-            {
-                // The field is not a controlled input (Yew would put its
-                // `value` back on every render): it starts with the path.
-                el.set_value(&el.get_attribute("data-initial").unwrap_or_default());
-                let _ = el.focus();
-                el.select();
+    let now_editing = *editing != Editing::None;
+    use_effect_when(
+        Deps::of((*editing).clone()),
+        Box::new(move || {
+            if now_editing {
+                if let Some(el) = web_sys::window()
+                    .and_then(|w| w.document())
+                    .and_then(|d| d.query_selector(".tree-input").ok().flatten())
+                    .and_then(|e| e.dyn_into::<HtmlInputElement>().ok())
+                {
+                    // The field is not a controlled input (Yew would put its
+                    // `value` back on every render): it starts with the path.
+                    el.set_value(&el.get_attribute("data-initial").unwrap_or_default());
+                    let _ = el.focus();
+                    el.select();
+                }
             }
-        }
-    });
+            no_cleanup()
+        }),
+    );
 
     let add = {
         let editing = editing.clone();

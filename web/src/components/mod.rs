@@ -10,7 +10,9 @@
 //! Layers, Terminal) are one component type, [`TabView`], keyed by its tab;
 //! the Images and Run views are functions whose root element carries a
 //! key. Either way another tab's view in their place replaces the
-//! elements, as it replaces a component.
+//! elements, as it replaces a component. Every effect goes through
+//! [`effect::use_effect_when`], which shares one copy of Yew's effect
+//! code among them.
 //!
 //! [`Action`]: crate::state::Action
 //! [`TabView`]: tab_view::TabView
@@ -19,6 +21,7 @@ pub mod app;
 pub mod build_controls;
 pub mod build_view;
 pub mod code_editor;
+pub mod effect;
 pub mod el;
 pub mod exercise_panel;
 pub mod exercise_picker;

@@ -4,6 +4,8 @@
 use gloo_timers::callback::Timeout;
 use yew::prelude::*;
 
+use crate::components::effect::{use_effect_when, Deps};
+
 use crate::components::el::{cls, send};
 use crate::state::{Action, Notice};
 
@@ -20,13 +22,15 @@ pub struct NoticeBarProps {
 /// the app calls it on every render with the notice it shows.
 #[hook]
 pub fn use_notice_timeout(notice: Option<Notice>, on_action: Callback<Action>) {
-    use_effect_with(notice, move |n| {
-        let timer = n
-            .as_ref()
-            .filter(|n| !n.error)
-            .map(|_| Timeout::new(4000, move || on_action.emit(Action::Dismiss)));
-        move || drop(timer)
-    });
+    let transient = notice.as_ref().is_some_and(|n| !n.error);
+    use_effect_when(
+        Deps::of(notice),
+        Box::new(move || {
+            let timer =
+                transient.then(|| Timeout::new(4000, move || on_action.emit(Action::Dismiss)));
+            Box::new(move || drop(timer))
+        }),
+    );
 }
 
 /// The notice (its timeout is [`use_notice_timeout`]).

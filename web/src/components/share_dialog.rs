@@ -4,6 +4,8 @@
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
+use crate::components::effect::{no_cleanup, use_effect_when, Deps};
+
 use crate::components::el::{lit, send, text};
 use crate::state::{Action, Notice, ShareInfo};
 
@@ -20,11 +22,15 @@ pub struct ShareDialogProps {
 /// every render with whether the dialog shows.
 #[hook]
 pub fn use_share_focus(open: bool) {
-    use_effect_with(open, |open| {
-        if *open {
-            crate::dom::focus("share-link");
-        }
-    });
+    use_effect_when(
+        Deps::of(open),
+        Box::new(move || {
+            if open {
+                crate::dom::focus("share-link");
+            }
+            no_cleanup()
+        }),
+    );
 }
 
 /// The share dialog.

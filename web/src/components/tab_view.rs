@@ -5,6 +5,8 @@
 
 use yew::prelude::*;
 
+use crate::components::effect::{no_cleanup, use_effect_when, Deps};
+
 use crate::components::build_view::{build_view, BuildViewProps};
 use crate::components::layers_view::{layers_view, LayersViewProps};
 use crate::components::terminal::{terminal, TerminalProps};
@@ -44,11 +46,15 @@ pub fn tab_view(props: &TabViewProps) -> Html {
         StatefulView::Terminal(p) => Some(p.entries.len()),
         _ => None,
     };
-    use_effect_with(entries, |n| {
-        if n.is_some() {
-            crate::dom::scroll_to_end("terminal-screen");
-        }
-    });
+    use_effect_when(
+        Deps::of(entries),
+        Box::new(move || {
+            if entries.is_some() {
+                crate::dom::scroll_to_end("terminal-screen");
+            }
+            no_cleanup()
+        }),
+    );
     match &props.view {
         StatefulView::Build(p) => build_view(p, picked),
         StatefulView::Layers(p) => layers_view(p, picked),

@@ -1,9 +1,16 @@
-//! Writes `builtin.rs`: the built-in exercises as Rust values (without
-//! their reference solutions, which the page does not show), so that the
-//! page does not carry a TOML reader. The TOML files stay the source; the
-//! test `builtin_rs_matches_the_toml_files` checks the two agree, and
-//! `LAYERLAB_REGENERATE=1 cargo test -p layerlab-web builtin_rs` rewrites
-//! the file.
+//! Writes `builtin.rs`: the built-in exercises (without their reference
+//! solutions, which the page does not show) as data that
+//! [`super::reader`] turns back into values, so that the page carries
+//! neither a TOML reader nor code per exercise. The TOML files stay the
+//! source; the test `builtin_rs_matches_the_toml_files` checks the two
+//! agree, and `LAYERLAB_REGENERATE=1 cargo test -p layerlab-web builtin_rs`
+//! rewrites the file.
+//!
+//! The encoding is the reader's, step by step: every string (numbers in
+//! decimal) goes to one text, each followed by a NUL; every count (a
+//! list's length, 0 or 1 for an option, a variant's number, a flag) is
+//! one byte of the shape. A string repeated is written again (gzip makes
+//! the copy cheap; back references made the gzipped wasm larger).
 
 use std::collections::BTreeMap;
 use std::fmt::Write;
@@ -12,74 +19,282 @@ use layerlab_engine::exercise::{
     BuildSettings, Check, CheckSpec, CountRange, Edit, EditAction, ExecFormOf, Exercise, FileSet,
 };
 
-/// The text of `builtin.rs` for `exercises`.
-pub fn builtin_rs(exercises: &[Exercise]) -> String {
-    let mut out = String::new();
-    out.push_str(
-        "//! The built-in exercises (`static/exercises/*.toml`) as values.\n\
-         //!\n\
-         //! @generated from the TOML files by `LAYERLAB_REGENERATE=1 cargo test -p\n\
-         //! layerlab-web builtin_rs`; do not edit. A test checks that these values\n\
-         //! equal what the engine reads from the files (but the reference\n\
-         //! solutions, which the page does not show).\n\
-         \n\
-         use std::collections::BTreeMap;\n\
-         \n\
-         #[allow(unused_imports)]\n\
-         use layerlab_engine::exercise::{\n    \
-         BuildSettings, Check, CheckSpec, CountRange, Edit, EditAction, ExecFormOf, Exercise, FileSet,\n\
-         };\n\
-         use layerlab_engine::shared_sort;\n\
-         \n\
-         // Not inlined: each value is then a call, not a copy loop (size).\n\
-         #[inline(never)]\n\
-         fn s(v: &str) -> String {\n    v.to_owned()\n}\n\
-         \n\
-         #[inline(never)]\n\
-         fn l(v: &[&str]) -> Vec<String> {\n    v.iter().map(|x| (*x).to_owned()).collect()\n}\n\
-         \n\
-         #[inline(never)]\n\
-         fn m(v: &[(&str, &str)]) -> BTreeMap<String, String> {\n    \
-         // Inserted, not collected: see layerlab_engine::shared_sort.\n    \
-         shared_sort::collect_by_insert(v.iter().map(|(k, x)| ((*k).to_owned(), (*x).to_owned())))\n\
-         }\n\
-         \n\
-         /// The built-in exercises, in file-name order.\n\
-         #[rustfmt::skip]\n\
-         pub fn exercises() -> Vec<Exercise> {\n    \
-         vec![\n",
-    );
-    for e in exercises {
-        exercise(&mut out, e);
-    }
-    out.push_str("    ]\n}\n");
-    out
+/// The exercises encoded: their strings, in reading order, and the shape.
+#[derive(Debug, Default)]
+pub struct Encoded {
+    /// Every string, in the order the reader takes them.
+    pub strings: Vec<String>,
+    /// Every count, in the order the reader takes them.
+    pub shape: Vec<u8>,
 }
 
-fn exercise(out: &mut String, e: &Exercise) {
-    let _ = writeln!(out, "        Exercise {{");
-    let _ = writeln!(out, "            id: s({}),", lit(&e.id));
-    let _ = writeln!(out, "            title: s({}),", lit(&e.title));
-    let _ = writeln!(out, "            summary: {},", opt(&e.summary));
-    let _ = writeln!(out, "            difficulty: {},", opt(&e.difficulty));
-    let _ = writeln!(out, "            tags: {},", list(&e.tags));
-    let _ = writeln!(
-        out,
-        "            instructions: s({}),",
-        lit(&e.instructions)
-    );
-    let _ = writeln!(out, "            hints: {},", list(&e.hints));
-    let _ = writeln!(out, "            start: {},", file_set(&e.start));
-    let _ = writeln!(out, "            dockerfile: s({}),", lit(&e.dockerfile));
-    let _ = writeln!(out, "            build: {},", build(&e.build));
-    let _ = writeln!(out, "            checks: vec![");
-    for c in &e.checks {
-        let _ = writeln!(out, "                {},", check_spec(c));
+impl Encoded {
+    /// The strings as the reader takes them: each followed by a NUL.
+    pub fn text(&self) -> String {
+        let mut out = String::new();
+        for s in &self.strings {
+            out.push_str(s);
+            out.push('\0');
+        }
+        out
     }
-    let _ = writeln!(out, "            ],");
-    // The page does not show reference solutions: they stay in the TOML.
-    let _ = writeln!(out, "            solution: None,");
-    let _ = writeln!(out, "        }},");
+
+    fn count(&mut self, n: usize) {
+        self.shape
+            .push(u8::try_from(n).expect("a count of at most 255 (the shape is bytes)"));
+    }
+
+    fn s(&mut self, v: &str) {
+        assert!(!v.contains('\0'), "no NUL in an exercise's text: {v:?}");
+        self.strings.push(v.to_owned());
+    }
+
+    fn num(&mut self, v: u64) {
+        self.s(&v.to_string());
+    }
+
+    fn opt(&mut self, v: &Option<String>) {
+        self.count(usize::from(v.is_some()));
+        if let Some(v) = v {
+            self.s(v);
+        }
+    }
+
+    fn opt_num(&mut self, v: Option<u64>) {
+        self.count(usize::from(v.is_some()));
+        if let Some(v) = v {
+            self.num(v);
+        }
+    }
+
+    fn list(&mut self, v: &[String]) {
+        self.count(v.len());
+        for x in v {
+            self.s(x);
+        }
+    }
+
+    fn ports(&mut self, v: &[u16]) {
+        self.count(v.len());
+        for x in v {
+            self.num(u64::from(*x));
+        }
+    }
+
+    fn map(&mut self, v: &BTreeMap<String, String>) {
+        self.count(v.len());
+        for (k, x) in v {
+            self.s(k);
+            self.s(x);
+        }
+    }
+
+    fn file_set(&mut self, f: &FileSet) {
+        self.opt(&f.sample);
+        self.map(&f.files);
+        self.list(&f.remove);
+    }
+
+    fn build(&mut self, b: &BuildSettings) {
+        self.list(&b.tags);
+        self.opt(&b.target);
+        self.map(&b.build_args);
+    }
+
+    fn range(&mut self, r: &CountRange) {
+        self.opt_num(r.min);
+        self.opt_num(r.max);
+    }
+
+    fn edit(&mut self, e: &Edit) {
+        self.s(&e.file);
+        match &e.action {
+            EditAction::Append(t) => {
+                self.count(0);
+                self.s(t);
+            }
+            EditAction::Prepend(t) => {
+                self.count(1);
+                self.s(t);
+            }
+            EditAction::Content(t) => {
+                self.count(2);
+                self.s(t);
+            }
+            EditAction::Replace { from, to } => {
+                self.count(3);
+                self.s(from);
+                self.s(to);
+            }
+            EditAction::Delete => self.count(4),
+        }
+    }
+
+    fn check(&mut self, c: &Check) {
+        match c {
+            Check::Builds => self.count(0),
+            Check::Cache {
+                edits,
+                cached,
+                not_cached,
+            } => {
+                self.count(1);
+                self.count(edits.len());
+                for e in edits {
+                    self.edit(e);
+                }
+                self.list(cached);
+                self.list(not_cached);
+            }
+            Check::ImageSize { min, max } => {
+                self.count(2);
+                self.opt_num(*min);
+                self.opt_num(*max);
+            }
+            Check::Files { present, absent } => {
+                self.count(3);
+                self.list(present);
+                self.list(absent);
+            }
+            Check::BaseImages { present, absent } => {
+                self.count(4);
+                self.list(present);
+                self.list(absent);
+            }
+            Check::NonRoot => self.count(5),
+            Check::ExecForm { instruction } => {
+                self.count(6);
+                self.count(match instruction {
+                    ExecFormOf::Entrypoint => 0,
+                    ExecFormOf::Cmd => 1,
+                });
+            }
+            Check::Exposes { ports } => {
+                self.count(7);
+                self.list(ports);
+            }
+            Check::Healthcheck => self.count(8),
+            Check::Env { name, value } => {
+                self.count(9);
+                self.s(name);
+                self.opt(value);
+            }
+            Check::Workdir { path } => {
+                self.count(10);
+                self.s(path);
+            }
+            Check::Lint { ignore, rules } => {
+                self.count(11);
+                self.list(ignore);
+                self.list(rules);
+            }
+            Check::Run {
+                args,
+                argv,
+                answers_on,
+                listening,
+            } => {
+                self.count(12);
+                self.list(args);
+                self.count(usize::from(argv.is_some()));
+                if let Some(argv) = argv {
+                    self.list(argv);
+                }
+                self.ports(answers_on);
+                self.ports(listening);
+            }
+            Check::StageCount(r) => {
+                self.count(13);
+                self.range(r);
+            }
+            Check::LayerCount { range, own_only } => {
+                self.count(14);
+                self.range(range);
+                self.count(usize::from(*own_only));
+            }
+        }
+    }
+
+    fn check_spec(&mut self, c: &CheckSpec) {
+        self.opt(&c.name);
+        self.opt(&c.target);
+        self.check(&c.check);
+        self.num(c.line as u64);
+    }
+
+    /// Adds one exercise (its reference solution left out).
+    pub fn exercise(&mut self, e: &Exercise) {
+        self.s(&e.id);
+        self.s(&e.title);
+        self.opt(&e.summary);
+        self.opt(&e.difficulty);
+        self.list(&e.tags);
+        self.s(&e.instructions);
+        self.list(&e.hints);
+        self.file_set(&e.start);
+        self.s(&e.dockerfile);
+        self.build(&e.build);
+        self.count(e.checks.len());
+        for c in &e.checks {
+            self.check_spec(c);
+        }
+    }
+}
+
+/// `exercises` encoded, their number first.
+pub fn encode(exercises: &[Exercise]) -> Encoded {
+    let mut enc = Encoded::default();
+    enc.count(exercises.len());
+    for e in exercises {
+        enc.exercise(e);
+    }
+    enc
+}
+
+/// The text of `builtin.rs` for `exercises`.
+pub fn builtin_rs(exercises: &[Exercise]) -> String {
+    let enc = encode(exercises);
+    let mut out = String::new();
+    out.push_str(
+        "//! The built-in exercises (`static/exercises/*.toml`) as data, read by\n\
+         //! `super::reader` (the reference solutions, which the page does not\n\
+         //! show, are left out).\n\
+         //!\n\
+         //! @generated from the TOML files by `LAYERLAB_REGENERATE=1 cargo test -p\n\
+         //! layerlab-web builtin_rs`; do not edit. A test checks that the values\n\
+         //! read equal what the engine reads from the files.\n\
+         \n\
+         use layerlab_engine::exercise::Exercise;\n\
+         \n\
+         /// Every string of the exercises (numbers in decimal) in reading\n\
+         /// order, each followed by a NUL.\n\
+         #[rustfmt::skip]\n\
+         static STRINGS: &str = concat!(\n",
+    );
+    for s in &enc.strings {
+        let _ = writeln!(out, "    {}, \"\\0\",", lit(s));
+    }
+    out.push_str(
+        ");\n\
+         \n\
+         /// Every count (a length, 0 or 1 for an option, a variant, a flag) in\n\
+         /// reading order.\n\
+         #[rustfmt::skip]\n\
+         static SHAPE: &[u8] = &[\n",
+    );
+    for chunk in enc.shape.chunks(24) {
+        let items: Vec<String> = chunk.iter().map(|n| n.to_string()).collect();
+        let _ = writeln!(out, "    {},", items.join(", "));
+    }
+    out.push_str(
+        "];\n\
+         \n\
+         /// The built-in exercises, in file-name order.\n\
+         pub fn exercises() -> Vec<Exercise> {\n    \
+         super::reader::read(STRINGS, SHAPE)\n\
+         }\n",
+    );
+    out
 }
 
 /// A string literal: raw (and multi-line) when that is possible.
@@ -92,153 +307,5 @@ fn lit(v: &str) -> String {
         format!("r{hashes}\"{v}\"{hashes}")
     } else {
         format!("{v:?}")
-    }
-}
-
-fn opt(v: &Option<String>) -> String {
-    match v {
-        Some(v) => format!("Some(s({}))", lit(v)),
-        None => "None".to_owned(),
-    }
-}
-
-fn list(v: &[String]) -> String {
-    let items: Vec<String> = v.iter().map(|x| lit(x)).collect();
-    format!("l(&[{}])", items.join(", "))
-}
-
-fn map(v: &BTreeMap<String, String>) -> String {
-    let items: Vec<String> = v
-        .iter()
-        .map(|(k, x)| format!("({}, {})", lit(k), lit(x)))
-        .collect();
-    format!("m(&[{}])", items.join(", "))
-}
-
-fn file_set(f: &FileSet) -> String {
-    format!(
-        "FileSet {{ sample: {}, files: {}, remove: {} }}",
-        opt(&f.sample),
-        map(&f.files),
-        list(&f.remove)
-    )
-}
-
-fn build(b: &BuildSettings) -> String {
-    format!(
-        "BuildSettings {{ tags: {}, target: {}, build_args: {} }}",
-        list(&b.tags),
-        opt(&b.target),
-        map(&b.build_args)
-    )
-}
-
-fn check_spec(c: &CheckSpec) -> String {
-    format!(
-        "CheckSpec {{ name: {}, target: {}, check: {}, line: {} }}",
-        opt(&c.name),
-        opt(&c.target),
-        check(&c.check),
-        c.line
-    )
-}
-
-fn range(r: &CountRange) -> String {
-    let n = |v: Option<u64>| v.map_or("None".to_owned(), |v| format!("Some({v})"));
-    format!("CountRange {{ min: {}, max: {} }}", n(r.min), n(r.max))
-}
-
-fn numbers<T: std::fmt::Display>(v: &[T]) -> String {
-    let items: Vec<String> = v.iter().map(|x| x.to_string()).collect();
-    format!("vec![{}]", items.join(", "))
-}
-
-fn edit(e: &Edit) -> String {
-    let action = match &e.action {
-        EditAction::Append(t) => format!("EditAction::Append(s({}))", lit(t)),
-        EditAction::Prepend(t) => format!("EditAction::Prepend(s({}))", lit(t)),
-        EditAction::Content(t) => format!("EditAction::Content(s({}))", lit(t)),
-        EditAction::Replace { from, to } => format!(
-            "EditAction::Replace {{ from: s({}), to: s({}) }}",
-            lit(from),
-            lit(to)
-        ),
-        EditAction::Delete => "EditAction::Delete".to_owned(),
-    };
-    format!("Edit {{ file: s({}), action: {action} }}", lit(&e.file))
-}
-
-fn check(c: &Check) -> String {
-    match c {
-        Check::Builds => "Check::Builds".to_owned(),
-        Check::Cache {
-            edits,
-            cached,
-            not_cached,
-        } => {
-            let edits: Vec<String> = edits.iter().map(edit).collect();
-            format!(
-                "Check::Cache {{ edits: vec![{}], cached: {}, not_cached: {} }}",
-                edits.join(", "),
-                list(cached),
-                list(not_cached)
-            )
-        }
-        Check::ImageSize { min, max } => {
-            let n = |v: &Option<u64>| v.map_or("None".to_owned(), |v| format!("Some({v})"));
-            format!("Check::ImageSize {{ min: {}, max: {} }}", n(min), n(max))
-        }
-        Check::Files { present, absent } => format!(
-            "Check::Files {{ present: {}, absent: {} }}",
-            list(present),
-            list(absent)
-        ),
-        Check::BaseImages { present, absent } => format!(
-            "Check::BaseImages {{ present: {}, absent: {} }}",
-            list(present),
-            list(absent)
-        ),
-        Check::NonRoot => "Check::NonRoot".to_owned(),
-        Check::ExecForm { instruction } => {
-            let i = match instruction {
-                ExecFormOf::Entrypoint => "ExecFormOf::Entrypoint",
-                ExecFormOf::Cmd => "ExecFormOf::Cmd",
-            };
-            format!("Check::ExecForm {{ instruction: {i} }}")
-        }
-        Check::Exposes { ports } => format!("Check::Exposes {{ ports: {} }}", list(ports)),
-        Check::Healthcheck => "Check::Healthcheck".to_owned(),
-        Check::Env { name, value } => format!(
-            "Check::Env {{ name: s({}), value: {} }}",
-            lit(name),
-            opt(value)
-        ),
-        Check::Workdir { path } => format!("Check::Workdir {{ path: s({}) }}", lit(path)),
-        Check::Lint { ignore, rules } => format!(
-            "Check::Lint {{ ignore: {}, rules: {} }}",
-            list(ignore),
-            list(rules)
-        ),
-        Check::Run {
-            args,
-            argv,
-            answers_on,
-            listening,
-        } => {
-            let argv = argv
-                .as_ref()
-                .map_or("None".to_owned(), |a| format!("Some({})", list(a)));
-            format!(
-                "Check::Run {{ args: {}, argv: {argv}, answers_on: {}, listening: {} }}",
-                list(args),
-                numbers(answers_on),
-                numbers(listening)
-            )
-        }
-        Check::StageCount(r) => format!("Check::StageCount({})", range(r)),
-        Check::LayerCount { range: r, own_only } => format!(
-            "Check::LayerCount {{ range: {}, own_only: {own_only} }}",
-            range(r)
-        ),
     }
 }

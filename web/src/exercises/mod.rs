@@ -9,14 +9,16 @@
 //! ([`Block`], [`Inline`]) all the way to the components, which render it
 //! as elements and text, never as HTML.
 //!
-//! The exercises come compiled in as values (`builtin.rs`, generated from
-//! the TOML files and checked against them by a test) rather than as TOML
-//! read in the browser: the page then ships no TOML reader (nor the
-//! reference solutions, which it does not show).
+//! The exercises come compiled in as data (`builtin.rs`, generated from
+//! the TOML files and checked against them by a test) that one small
+//! reader turns into values, rather than as TOML read in the browser: the
+//! page then ships no TOML reader (nor the reference solutions, which it
+//! does not show), and no code per exercise.
 
 mod builtin;
 #[cfg(test)]
 mod generate;
+mod reader;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
