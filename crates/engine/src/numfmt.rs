@@ -208,20 +208,26 @@ fn round(mut d: Vec<u8>, mut dp: i32, keep: i32) -> (Vec<u8>, i32) {
     (d, dp)
 }
 
-/// The sign and the text of a non-finite value, as `Display` writes them.
-fn special(x: f64, out: &mut String) -> bool {
+/// How every formatter starts: `Err` with the whole text of a non-finite
+/// value (`NaN`, `inf`, `-inf`, as `Display` writes them), or `Ok` with the
+/// sign written so far and the exact decimal digits of `|x|` and where the
+/// point goes (see [`expand`]).
+fn start(x: f64) -> Result<(String, Vec<u8>, i32), String> {
+    let mut out = String::new();
     if x.is_nan() {
         out.push_str("NaN");
-        return true;
+        return Err(out);
     }
     if x.is_sign_negative() {
         out.push('-');
     }
     if x.is_infinite() {
         out.push_str("inf");
-        return true;
+        return Err(out);
     }
-    false
+    let (m, e) = decode(x);
+    let (d, dp) = expand(m, e);
+    Ok((out, d, dp))
 }
 
 /// Digit `i` of `d` as a character (`'0'` outside the digits).
@@ -235,12 +241,10 @@ fn digit(d: &[u8], i: i32) -> char {
 /// `format!("{x:.n$}")`: `n` decimals, the exact value rounded half to
 /// even.
 pub fn fixed(x: f64, n: usize) -> String {
-    let mut out = String::new();
-    if special(x, &mut out) {
-        return out;
-    }
-    let (m, e) = decode(x);
-    let (d, dp) = expand(m, e);
+    let (mut out, d, dp) = match start(x) {
+        Ok(parts) => parts,
+        Err(text) => return text,
+    };
     let n = n.min(i32::MAX as usize / 2) as i32;
     let (d, dp) = if d.is_empty() {
         (d, 1)
@@ -266,12 +270,10 @@ pub fn fixed(x: f64, n: usize) -> String {
 /// `format!("{x:.n$e}")`: `n` digits after the point, the exact value
 /// rounded half to even.
 pub fn exp(x: f64, n: usize) -> String {
-    let mut out = String::new();
-    if special(x, &mut out) {
-        return out;
-    }
-    let (m, e) = decode(x);
-    let (d, dp) = expand(m, e);
+    let (mut out, d, dp) = match start(x) {
+        Ok(parts) => parts,
+        Err(text) => return text,
+    };
     let n = n.min(i32::MAX as usize / 2) as i32;
     let (d, dp) = if d.is_empty() {
         (d, 1)
@@ -293,12 +295,10 @@ pub fn exp(x: f64, n: usize) -> String {
 /// `format!("{x}")`: the shortest digits that read back as `x` (the
 /// closest of them to `x`), written without an exponent.
 pub fn shortest(x: f64) -> String {
-    let mut out = String::new();
-    if special(x, &mut out) {
-        return out;
-    }
-    let (m, e) = decode(x);
-    let (d, dp) = expand(m, e);
+    let (mut out, d, dp) = match start(x) {
+        Ok(parts) => parts,
+        Err(text) => return text,
+    };
     let (d, dp) = if d.is_empty() {
         (vec![0], 1)
     } else {
