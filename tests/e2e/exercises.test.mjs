@@ -6,26 +6,12 @@
 // (`#v1:`) still open next to exercise links; phone width and dark theme.
 // Screenshots go to target/e2e/exercise-*.png.
 
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir } from 'node:fs/promises';
-import { ARTIFACTS, isLocal, launchBrowser, requireDist, serveStatic } from './support.mjs';
+import { isLocal, launchBrowser, usePlayground } from './support.mjs';
 import { TIMEOUT, editorText, shot, storedSnapshot, waitFor } from './ui.mjs';
 
-let server;
-let browser;
-
-before(async () => {
-  await requireDist();
-  server = await serveStatic();
-  browser = await launchBrowser();
-  await mkdir(ARTIFACTS, { recursive: true });
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const pg = usePlayground();
 
 /** The exercise picker in the toolbar. */
 const picker = (page) => page.getByRole('combobox', { name: 'Exercise', exact: true });
@@ -57,8 +43,8 @@ const FIX_COPY_START = 'WORKDIR /source\nCOPY . .\nRUN dotnet restore\nRUN dotne
 const FIX_COPY_SOLVED = 'WORKDIR /source\nCOPY *.sln .\nCOPY aspnetapp/*.csproj ./aspnetapp/\nRUN dotnet restore\nCOPY . .\nRUN dotnet publish';
 
 test('picking an exercise loads its starting files and says why its checks fail', async (t) => {
-  const { page } = browser;
-  await page.goto(server.url);
+  const { page } = pg.browser;
+  await page.goto(pg.server.url);
   await waitFor(page, () => document.querySelector('.summary .mode')?.textContent === 'Built');
   assert.equal(await page.locator('.exercise-panel').count(), 0, 'no exercise is open at first');
 
@@ -108,7 +94,7 @@ test('picking an exercise loads its starting files and says why its checks fail'
 });
 
 test('hints are revealed on request, one at a time', async (t) => {
-  const { page } = browser;
+  const { page } = pg.browser;
   const hints = page.locator('.exercise-panel .hint');
   assert.equal(await hints.count(), 0, 'no hint before asking');
   await page.getByRole('button', { name: 'Show hint (1 of 2)' }).click();
@@ -128,7 +114,7 @@ test('hints are revealed on request, one at a time', async (t) => {
 });
 
 test('solving it in the editor passes every check and marks it solved', async (t) => {
-  const { page } = browser;
+  const { page } = pg.browser;
   // Real key presses: replace line 3 (`COPY . .`) by the two narrow COPYs,
   // then copy the rest after the restore.
   await page.locator('.cm-content').click();
@@ -160,7 +146,7 @@ test('solving it in the editor passes every check and marks it solved', async (t
 });
 
 test('a reload keeps the exercise, the edits and the solved state; reset goes back to the start', async (t) => {
-  const { page } = browser;
+  const { page } = pg.browser;
   await until(page, async () => (await storedSnapshot(page))?.files.some((f) => f.t?.includes('COPY aspnetapp/*.csproj')),
     'the edit reached local storage');
   await page.reload();
@@ -200,8 +186,8 @@ test('an exercise link opens it with its starting files; the second exercise is 
   const learner = await launchBrowser();
   try {
     const { page, context } = learner;
-    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url });
-    await page.goto(`${server.url}#exercise=non-root`);
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: pg.server.url });
+    await page.goto(`${pg.server.url}#exercise=non-root`);
     await page.locator('.exercise-panel').waitFor();
     assert.equal(await page.locator('#exercise-title').textContent(), 'Run the app as a non-root user');
     assert.equal(await picker(page).inputValue(), 'non-root');
@@ -236,7 +222,7 @@ test('an exercise link opens it with its starting files; the second exercise is 
     // "Copy link" puts the exercise's link on the clipboard.
     await page.getByRole('button', { name: 'Copy link' }).click();
     await page.locator('.notice', { hasText: '#exercise=non-root' }).waitFor();
-    assert.equal(await page.evaluate(() => navigator.clipboard.readText()), `${server.url}#exercise=non-root`);
+    assert.equal(await page.evaluate(() => navigator.clipboard.readText()), `${pg.server.url}#exercise=non-root`);
 
     // Leaving keeps the files, closes the panel, and survives a reload.
     await page.getByRole('button', { name: 'Leave the exercise' }).click();
@@ -256,7 +242,7 @@ test('an exercise link opens it with its starting files; the second exercise is 
 });
 
 test('share links still open next to exercise links; unknown exercise links say so', async (t) => {
-  const { page } = browser;
+  const { page } = pg.browser;
   // A `#v1:` share link made now opens that project, not an exercise.
   await page.getByRole('button', { name: 'Share' }).click();
   const link = await page.getByLabel('Share link').inputValue();
@@ -276,7 +262,7 @@ test('share links still open next to exercise links; unknown exercise links say 
   // A link to an exercise that does not exist: a message, and the page goes
   // on with what local storage kept (the exercise open before).
   await page.goto('about:blank');
-  await page.goto(`${server.url}#exercise=no-such-exercise`);
+  await page.goto(`${pg.server.url}#exercise=no-such-exercise`);
   const notice = page.locator('.notice.error');
   await notice.waitFor();
   assert.match(await notice.textContent(), /The exercise link could not be opened: there is no exercise named "no-such-exercise"/);
@@ -297,7 +283,7 @@ test('share links still open next to exercise links; unknown exercise links say 
 });
 
 test('the panel works at phone width and in the dark theme', async (t) => {
-  const { page } = browser;
+  const { page } = pg.browser;
   await page.setViewportSize({ width: 390, height: 844 });
   await page.locator('.exercise-panel').waitFor();
   assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1), 'no horizontal scrolling');
@@ -319,7 +305,7 @@ test('the panel works at phone width and in the dark theme', async (t) => {
 });
 
 test('no errors in the page, every request on 127.0.0.1', () => {
-  assert.deepEqual(browser.errors, []);
-  assert.ok(browser.requests.length > 0);
-  assert.deepEqual(browser.requests.filter((url) => !isLocal(url)), []);
+  assert.deepEqual(pg.browser.errors, []);
+  assert.ok(pg.browser.requests.length > 0);
+  assert.deepEqual(pg.browser.requests.filter((url) => !isLocal(url)), []);
 });

@@ -5,30 +5,16 @@
 // anti-pattern sample, the file tree, and no request leaving 127.0.0.1.
 // Each test saves a screenshot under target/e2e/.
 
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir } from 'node:fs/promises';
-import { ARTIFACTS, isLocal, launchBrowser, requireDist, serveStatic } from './support.mjs';
+import { isLocal, usePlayground } from './support.mjs';
 import { TIMEOUT, editorText, shot, stepRow, storedSnapshot, typeInEditor, waitFor } from './ui.mjs';
 
-let server;
-let browser;
-
-before(async () => {
-  await requireDist();
-  server = await serveStatic();
-  browser = await launchBrowser();
-  await mkdir(ARTIFACTS, { recursive: true });
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const pg = usePlayground();
 
 test('loads the tutorial sample and builds it once', async (t) => {
-  const { page } = browser;
-  await page.goto(server.url);
+  const { page } = pg.browser;
+  await page.goto(pg.server.url);
   await page.locator('h1').waitFor({ state: 'visible', timeout: 30_000 });
   assert.equal((await page.locator('h1').textContent())?.trim(), 'LayerLab');
   assert.match(await page.title(), /LayerLab/);
@@ -60,7 +46,7 @@ test('loads the tutorial sample and builds it once', async (t) => {
 });
 
 test('editing Program.cs keeps restore CACHED and says why the rest runs', async (t) => {
-  const { page } = browser;
+  const { page } = pg.browser;
   await page.getByRole('button', { name: 'Program.cs', exact: true }).click();
   await waitFor(page, () => document.querySelector('.cm-host')?.layerlabEditor?.text().includes('WebApplication.CreateBuilder'));
   assert.equal(await page.locator('.editor-pane .pane-title .path').textContent(), 'aspnetapp/Program.cs');
@@ -82,7 +68,7 @@ test('editing Program.cs keeps restore CACHED and says why the rest runs', async
 });
 
 test('editing the csproj re-runs restore', async (t) => {
-  const { page } = browser;
+  const { page } = pg.browser;
   await page.getByRole('button', { name: 'aspnetapp.csproj', exact: true }).click();
   await waitFor(page, () => document.querySelector('.cm-host')?.layerlabEditor?.text().includes('<Project Sdk'));
   await typeInEditor(page, '<!-- a package would go here -->\n');
@@ -94,7 +80,7 @@ test('editing the csproj re-runs restore', async (t) => {
 });
 
 test('clicking a step highlights its Dockerfile line', async (t) => {
-  const { page } = browser;
+  const { page } = pg.browser;
   await stepRow(page, 'RUN dotnet restore').locator('.step-main').click();
   await waitFor(page, () => document.querySelector('.editor-pane .pane-title .path')?.textContent === 'Dockerfile');
   await waitFor(page, () => document.querySelector('.cm-step-line')?.textContent === 'RUN dotnet restore');
@@ -103,7 +89,7 @@ test('clicking a step highlights its Dockerfile line', async (t) => {
 });
 
 test('lint warnings are underlined, listed, and jump to their line; undo removes them', async (t) => {
-  const { page } = browser;
+  const { page } = pg.browser;
   const view = () => document.querySelector('.cm-host').layerlabEditor.view;
   // Replace "AS build" by "as build" through the editor, as a keystroke would.
   await page.evaluate(() => {
@@ -131,7 +117,7 @@ test('lint warnings are underlined, listed, and jump to their line; undo removes
 });
 
 test('layers and images: the final image is aspnet:8.0 plus the app, the sdk is not in it', async (t) => {
-  const { page } = browser;
+  const { page } = pg.browser;
   await page.getByRole('tab', { name: 'Layers' }).click();
   await page.locator('.layers-view').waitFor();
   assert.ok(await page.locator('.layer.base').count() >= 2, 'base image layers are marked');
@@ -156,7 +142,7 @@ test('layers and images: the final image is aspnet:8.0 plus the app, the sdk is 
 });
 
 test('docker run -p 5000:8080 reaches Kestrel; -p 5000:80 warns', async (t) => {
-  const { page } = browser;
+  const { page } = pg.browser;
   await page.getByRole('tab', { name: 'Run' }).click();
   const input = page.getByLabel('docker run command line');
   assert.equal(await input.inputValue(), 'docker run -it --rm -p 5000:8080 --name aspnetcore_sample aspnetapp');
@@ -178,7 +164,7 @@ test('docker run -p 5000:8080 reaches Kestrel; -p 5000:80 warns', async (t) => {
 });
 
 test('terminal: docker build prints BuildKit progress; arrows walk the history', async (t) => {
-  const { page } = browser;
+  const { page } = pg.browser;
   await page.getByRole('tab', { name: 'Terminal' }).click();
   const input = page.getByLabel('Terminal command');
   await input.fill('docker build -t aspnetapp .');
@@ -218,7 +204,7 @@ test('terminal: docker build prints BuildKit progress; arrows walk the history',
 });
 
 test('file tree: add, rename and delete files; .dockerignore greys them', async (t) => {
-  const { page } = browser;
+  const { page } = pg.browser;
   await page.getByRole('button', { name: 'New file' }).click();
   const name = page.getByLabel('New file path');
   await name.fill('README.md');
@@ -240,7 +226,7 @@ test('file tree: add, rename and delete files; .dockerignore greys them', async 
 });
 
 test('the anti-pattern sample re-runs restore on a Program.cs edit', async (t) => {
-  const { page } = browser;
+  const { page } = pg.browser;
   await page.getByRole('tab', { name: 'Build' }).click();
   await page.getByLabel('Sample project').selectOption('aspnetapp-antipattern');
   await waitFor(page, () => document.querySelector('.cm-host')?.layerlabEditor?.text().includes('COPY . .'));
@@ -256,7 +242,7 @@ test('the anti-pattern sample re-runs restore on a Program.cs edit', async (t) =
 });
 
 test('a reload keeps the project (local storage)', async () => {
-  const { page } = browser;
+  const { page } = pg.browser;
   // The save is debounced: poll until storage holds the edit.
   const saved = async () => (await storedSnapshot(page))?.files.some((f) => f.t?.includes('// any edit'));
   const deadline = Date.now() + TIMEOUT;
@@ -272,7 +258,7 @@ test('a reload keeps the project (local storage)', async () => {
 });
 
 test('usable on a phone width: one column, nothing wider than the screen', async (t) => {
-  const { page } = browser;
+  const { page } = pg.browser;
   await page.setViewportSize({ width: 390, height: 844 });
   await page.getByRole('tab', { name: 'Build' }).click();
   await page.locator('.build-view').waitFor();
@@ -282,11 +268,11 @@ test('usable on a phone width: one column, nothing wider than the screen', async
 });
 
 test('no errors in the page', () => {
-  assert.deepEqual(browser.errors, []);
+  assert.deepEqual(pg.browser.errors, []);
 });
 
 test('every request stays on 127.0.0.1', () => {
-  assert.ok(browser.requests.length > 0, 'requests were recorded');
-  assert.ok(browser.requests.some((url) => url.endsWith('.wasm')), 'the wasm module was loaded');
-  assert.deepEqual(browser.requests.filter((url) => !isLocal(url)), []);
+  assert.ok(pg.browser.requests.length > 0, 'requests were recorded');
+  assert.ok(pg.browser.requests.some((url) => url.endsWith('.wasm')), 'the wasm module was loaded');
+  assert.deepEqual(pg.browser.requests.filter((url) => !isLocal(url)), []);
 });

@@ -1,33 +1,19 @@
 // Share links, embed mode and archive import: a link made by the Share button
-// reproduces the project and the view in a fresh browser; `?embed=1` shows the
+// reproduces the project and the view in a fresh pg.browser; `?embed=1` shows the
 // editor and one view; a .tar.gz picked in the file dialog becomes the project;
 // a project too large for a link gets a clear message instead.
 
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir } from 'node:fs/promises';
-import { ARTIFACTS, isLocal, launchBrowser, requireDist, serveStatic, tarGz } from './support.mjs';
+import { isLocal, launchBrowser, tarGz, usePlayground } from './support.mjs';
 import { editorText, shot, typeInEditor, waitFor } from './ui.mjs';
 
-let server;
-let browser;
+const pg = usePlayground();
 let link;
 
-before(async () => {
-  await requireDist();
-  server = await serveStatic();
-  browser = await launchBrowser();
-  await mkdir(ARTIFACTS, { recursive: true });
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
 test('a share link reproduces the files, the run line and the view', async (t) => {
-  const { page } = browser;
-  await page.goto(server.url);
+  const { page } = pg.browser;
+  await page.goto(pg.server.url);
   await waitFor(page, () => document.querySelector('.summary .mode')?.textContent === 'Built');
   await typeInEditor(page, 'LABEL shared="yes"\n');
   await page.getByRole('tab', { name: 'Run' }).click();
@@ -64,12 +50,12 @@ test('a share link reproduces the files, the run line and the view', async (t) =
 test('a damaged link says so and shows the default sample', async (t) => {
   const other = await launchBrowser();
   try {
-    await other.page.goto(`${server.url}#v1:AAAA`);
+    await other.page.goto(`${pg.server.url}#v1:AAAA`);
     await other.page.locator('.notice.error').waitFor();
     assert.match(await other.page.locator('.notice.error').textContent(), /could not be opened.*damaged/);
     assert.ok((await editorText(other.page)).includes('RUN dotnet restore'));
     // Only the fragment changes: the open page reads the new link.
-    await other.page.goto(`${server.url}#v7:AAAA`);
+    await other.page.goto(`${pg.server.url}#v7:AAAA`);
     await waitFor(other.page, () => /another version of LayerLab/.test(document.querySelector('.notice.error')?.textContent ?? ''));
   } finally {
     await other.close();
@@ -79,7 +65,7 @@ test('a damaged link says so and shows the default sample', async (t) => {
 test('a share link pasted into a tab already open loads its project', async () => {
   const other = await launchBrowser();
   try {
-    await other.page.goto(server.url);
+    await other.page.goto(pg.server.url);
     await waitFor(other.page, () => document.querySelector('.summary .mode')?.textContent === 'Built');
     assert.ok(!(await editorText(other.page)).includes('LABEL shared="yes"'));
     // Only the fragment changes: no page load.
@@ -103,7 +89,7 @@ test('embed mode shows the editor and one view, sized for an iframe', async (t) 
   const frag = link.slice(link.indexOf('#'));
   const other = await launchBrowser({ viewport: { width: 900, height: 480 } });
   try {
-    await other.page.goto(`${server.url}?embed=1&view=run${frag}`);
+    await other.page.goto(`${pg.server.url}?embed=1&view=run${frag}`);
     await other.page.locator('.run-view').waitFor();
     assert.equal(await other.page.locator('.files').count(), 0, 'no file tree');
     assert.equal(await other.page.locator('.statusbar').count(), 0, 'no status bar');
@@ -119,7 +105,7 @@ test('embed mode shows the editor and one view, sized for an iframe', async (t) 
 });
 
 test('importing a .tar.gz replaces the project', async (t) => {
-  const { page } = browser;
+  const { page } = pg.browser;
   const archive = tarGz({
     'hello/Dockerfile': 'FROM alpine:3.20\nCOPY hello.sh /usr/local/bin/\nCMD ["hello.sh"]\n',
     'hello/hello.sh': '#!/bin/sh\necho hello\n',
@@ -150,7 +136,7 @@ test('importing a .tar.gz replaces the project', async (t) => {
 });
 
 test('a project too large for a link gets a clear message', async (t) => {
-  const { page } = browser;
+  const { page } = pg.browser;
   // Incompressible text, added as a file through the editor.
   await page.evaluate(() => {
     let x = 2463534242;
@@ -181,7 +167,7 @@ test('a project too large for a link gets a clear message', async (t) => {
 test('after the first visit the playground works offline (service worker)', async (t) => {
   const other = await launchBrowser();
   try {
-    await other.page.goto(server.url);
+    await other.page.goto(pg.server.url);
     await waitFor(other.page, () => document.querySelector('.summary .mode')?.textContent === 'Built');
     await waitFor(other.page, () => navigator.serviceWorker.controller !== null);
     await waitFor(other.page, () => caches.open('layerlab-v1')
@@ -213,6 +199,6 @@ test('after the first visit the playground works offline (service worker)', asyn
 });
 
 test('no errors and no request outside 127.0.0.1', () => {
-  assert.deepEqual(browser.errors, []);
-  assert.deepEqual(browser.requests.filter((u) => !isLocal(u)), []);
+  assert.deepEqual(pg.browser.errors, []);
+  assert.deepEqual(pg.browser.requests.filter((u) => !isLocal(u)), []);
 });

@@ -3,7 +3,8 @@
 // Everything stays on 127.0.0.1; no browser is ever downloaded.
 
 import { createServer } from 'node:http';
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { after, before } from 'node:test';
+import { mkdir, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -161,4 +162,24 @@ export function tarGz(files) {
   }
   blocks.push(Buffer.alloc(1024));
   return gzipSync(Buffer.concat(blocks));
+}
+
+/**
+ * Registers the `before`/`after` hooks a playground test file needs: the
+ * release build in dist/ served on 127.0.0.1, one headless Chromium, and the
+ * screenshot folder. Returns `{ server, browser }`, filled in by `before`.
+ */
+export function usePlayground() {
+  const pg = { server: undefined, browser: undefined };
+  before(async () => {
+    await requireDist();
+    pg.server = await serveStatic();
+    pg.browser = await launchBrowser();
+    await mkdir(ARTIFACTS, { recursive: true });
+  });
+  after(async () => {
+    await pg.browser?.close();
+    await pg.server?.close();
+  });
+  return pg;
 }

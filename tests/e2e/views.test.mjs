@@ -6,26 +6,12 @@
 // Screenshots: target/e2e/stage-graph.png, stage-layers.png,
 // large-context-reload.png.
 
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir } from 'node:fs/promises';
-import { ARTIFACTS, isLocal, launchBrowser, requireDist, serveStatic, tarGz } from './support.mjs';
+import { isLocal, tarGz, usePlayground } from './support.mjs';
 import { TIMEOUT, shot, typeInEditor, waitFor } from './ui.mjs';
 
-let server;
-let browser;
-
-before(async () => {
-  await requireDist();
-  server = await serveStatic();
-  browser = await launchBrowser();
-  await mkdir(ARTIFACTS, { recursive: true });
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const pg = usePlayground();
 
 /** `n` bytes that do not compress (xorshift32 from `seed`): never valid UTF-8 for long. */
 function noise(n, seed) {
@@ -46,8 +32,8 @@ const mode = () => document.querySelector('.summary .mode')?.textContent;
 const builds = () => performance.getEntriesByName('layerlab:build', 'measure').length;
 
 test('the stage graph draws aspnetapp: build → final, and greys a stage --target skips', async (t) => {
-  const { page } = browser;
-  await page.goto(server.url);
+  const { page } = pg.browser;
+  await page.goto(pg.server.url);
   await waitFor(page, () => document.querySelector('.summary .mode')?.textContent === 'Built');
 
   const stages = page.locator('.stage-graph .graph-node.stage-node');
@@ -100,7 +86,7 @@ test('the stage graph draws aspnetapp: build → final, and greys a stage --targ
 });
 
 test("the Layers view's stage picker shows the build stage's layers", async (t) => {
-  const { page } = browser;
+  const { page } = pg.browser;
   await page.getByRole('tab', { name: 'Layers' }).click();
   await page.locator('.layers-view').waitFor();
   const picker = page.getByLabel('Stage whose layers are shown');
@@ -130,7 +116,7 @@ test("the Layers view's stage picker shows the build stage's layers", async (t) 
 });
 
 test('the Build button and Ctrl+Enter run one build each', async () => {
-  const { page } = browser;
+  const { page } = pg.browser;
   await page.getByRole('tab', { name: 'Build' }).click();
   await page.getByRole('button', { name: 'Program.cs', exact: true }).click();
   await waitFor(page, () => document.querySelector('.cm-host')?.layerlabEditor?.text().includes('WebApplication'));
@@ -158,7 +144,7 @@ test('the Build button and Ctrl+Enter run one build each', async () => {
 });
 
 test('a large imported context (> 6 MB) survives a reload', async (t) => {
-  const { page } = browser;
+  const { page } = pg.browser;
   const files = { 'big/Dockerfile': 'FROM alpine:3.20\nWORKDIR /data\nCOPY . .\n' };
   for (let i = 0; i < 7; i++) files[`big/blob-${i}.bin`] = noise(1 << 20, 0x9e3779b9 + i);
   const archive = tarGz(files);
@@ -197,6 +183,6 @@ test('a large imported context (> 6 MB) survives a reload', async (t) => {
 });
 
 test('no errors in the page, no request outside 127.0.0.1', () => {
-  assert.deepEqual(browser.errors, []);
-  assert.deepEqual(browser.requests.filter((u) => !isLocal(u)), []);
+  assert.deepEqual(pg.browser.errors, []);
+  assert.deepEqual(pg.browser.requests.filter((u) => !isLocal(u)), []);
 });
