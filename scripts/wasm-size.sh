@@ -26,8 +26,8 @@
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
-# SMALL_STD_ENV: the release wasm's standard library, as ./x builds it.
-source scripts/small-std.sh
+# RELEASE_WASM_ENV: the release wasm's standard library, as ./x builds it.
+source scripts/release-wasm.sh
 export PATH="$PWD/tests/e2e/node_modules/.bin:${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
 
 TOP=0
@@ -62,7 +62,7 @@ if ((BUILD)); then
   locked=()
   [[ "${CI:-}" == "true" ]] && locked=(--locked)
   echo "==> cargo build -p layerlab-web --target wasm32-unknown-unknown --profile $PROFILE" >&2
-  env "${SMALL_STD_ENV[@]}" cargo build "${locked[@]}" --offline -p layerlab-web --target wasm32-unknown-unknown --profile "$PROFILE"
+  env "${RELEASE_WASM_ENV[@]}" cargo build "${locked[@]}" --offline -p layerlab-web --target wasm32-unknown-unknown --profile "$PROFILE"
 fi
 [[ -f "$RAW" ]] || { echo "wasm-size: $RAW is missing (run without --no-build)" >&2; exit 1; }
 

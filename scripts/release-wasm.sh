@@ -1,5 +1,5 @@
 # Sourced by ./x and scripts/wasm-size.sh: how the playground's release wasm
-# is built. Not a command.
+# is built, on top of the `wasm-release` profile (Cargo.toml). Not a command.
 #
 # The release wasm links a standard library rebuilt for size: cargo's
 # build-std with `panic=immediate-abort` (a panic is a wasm trap at once,
@@ -15,21 +15,26 @@
 # std needs the `rust-src` component and std's own crates from crates.io,
 # which `./x` setup installs and fetches.
 #
+# LLVM's inliner runs with threshold 0 (only what is called once or marked
+# for inlining is inlined): 2.8 KB less gzipped, and the edit-to-view time
+# stays within one frame (`node tests/e2e/bench.mjs`).
+#
 # LAYERLAB_PREBUILT_STD=1 builds with the toolchain's prebuilt std instead
 # (bigger wasm, panic messages in the console).
-SMALL_STD_ENV=()
+RELEASE_WASM_FLAGS="-Cllvm-args=-inline-threshold=0"
+RELEASE_WASM_ENV=(CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="$RELEASE_WASM_FLAGS")
 if [[ "${LAYERLAB_PREBUILT_STD:-}" != 1 ]]; then
-  SMALL_STD_ENV=(
+  RELEASE_WASM_ENV=(
     RUSTC_BOOTSTRAP=1
     CARGO_UNSTABLE_BUILD_STD=std,panic_abort
-    CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none"
+    CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="$RELEASE_WASM_FLAGS -Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none"
   )
 fi
 
 # The crates std is built from: `cargo fetch` of the toolchain's library
 # workspace, so that offline builds (Trunk.toml) find them.
-fetch_small_std() {
-  ((${#SMALL_STD_ENV[@]})) || return 0
+fetch_std_sources() {
+  [[ "${LAYERLAB_PREBUILT_STD:-}" != 1 ]] || return 0
   rustup component list --installed | grep -qx rust-src || rustup component add rust-src
   env RUSTC_BOOTSTRAP=1 cargo fetch "$@" --quiet \
     --manifest-path "$(rustc --print sysroot)/lib/rustlib/src/rust/library/Cargo.toml"
