@@ -600,7 +600,7 @@ pub(crate) fn history(ctx: &mut Ctx<'_>, cmd: &Command, args: &[String]) -> Res 
     if ctx.json {
         let waste = store::analyze(ctx.state, &img, false);
         let doc = serde_json::json!({
-            "history": serde_json::from_str::<serde_json::Value>(&Value::List(rows).to_json(false)).unwrap_or_default(),
+            "history": serde_json::from_slice::<serde_json::Value>(Value::List(rows).to_json(false).as_bytes()).unwrap_or_default(),
             "waste": waste,
         });
         ctx.out
@@ -658,7 +658,8 @@ pub(crate) fn ordered(text: &str, map_keys: &[&str]) -> Value {
             self.i += 1;
             let raw =
                 std::str::from_utf8(&self.s[start..self.i.min(self.s.len())]).unwrap_or("\"\"");
-            serde_json::from_str(raw).unwrap_or_default()
+            // `from_slice`, as everywhere: one copy of serde_json's parser.
+            serde_json::from_slice(raw.as_bytes()).unwrap_or_default()
         }
         fn value(&mut self, key: &str, map_keys: &[&str]) -> Value {
             self.ws();
