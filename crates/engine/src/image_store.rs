@@ -463,7 +463,7 @@ pub fn pull(state: &mut State, name: &str) -> Result<PullOutcome, String> {
     };
     let id = img.id.clone();
     if !state.images.contains_key(&id) {
-        state.images.insert(id.clone(), img);
+        state.images.insert(id.clone(), Box::new(img));
     }
     state
         .daemon

@@ -86,7 +86,7 @@ pub(crate) fn no_such_image(name: &str) -> String {
 /// Finds an image or fails with the daemon's error.
 pub(crate) fn find(state: &State, name: &str) -> Result<StoredImage, CliError> {
     store::lookup(state, name)
-        .and_then(|id| state.images.get(&id).cloned())
+        .and_then(|id| state.images.get(&id).map(|i| (**i).clone()))
         .ok_or_else(|| CliError::daemon(no_such_image(name)))
 }
 
@@ -1108,7 +1108,7 @@ fn delete_image(
     let chains = state
         .images
         .get(&id)
-        .map(store::chain_ids)
+        .map(|i| store::chain_ids(i))
         .unwrap_or_default();
     let img = state.images.remove(&id);
     state.daemon.repo_digests.remove(&id);
@@ -1353,7 +1353,8 @@ pub(crate) fn system_df(ctx: &mut Ctx<'_>, args: &[String]) -> Res {
         .filter(|s| s.containers == 0)
         .map(|s| s.size.saturating_sub(s.shared.unwrap_or(0)))
         .sum();
-    let mut containers: Vec<&super::containers::Container> = state.containers.values().collect();
+    let mut containers: Vec<&super::containers::Container> =
+        state.containers.values().map(|c| &**c).collect();
     shared_sort::sort_by_key(&mut containers, |c| std::cmp::Reverse(c.serial));
     let running = containers.iter().filter(|c| c.running).count();
     let cache_records = state.cache.records.len();
