@@ -233,11 +233,11 @@ pub fn record_layers(
         if let Some((diff, estimated)) = diffs.get(&l.digest) {
             state.layers.insert(
                 l.digest.clone(),
-                StoredLayer {
+                Box::new(StoredLayer {
                     entries: layer::entries(diff),
                     estimated_bytes: *estimated,
                     created: at,
-                },
+                }),
             );
         }
     }

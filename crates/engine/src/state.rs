@@ -96,7 +96,7 @@ pub struct State {
     /// Contents of the layers builds made, by `diff_id` (for `docker
     /// exec` and the wasted-space analysis).
     #[serde(default)]
-    pub layers: BTreeMap<String, crate::layer::StoredLayer>,
+    pub layers: BTreeMap<String, Box<crate::layer::StoredLayer>>,
     /// The simulated daemon's clock and bookkeeping.
     #[serde(default)]
     pub daemon: crate::image_store::DaemonState,
