@@ -715,6 +715,15 @@ fn add_extracts_an_archive_inside_the_destination() {
         Err("failed to unpack /l.tar: archive entry \"b\" is a hard link to \"a\", which is not a file before it".to_string())
     );
     assert!(to.get("/dst").is_none());
+    // So does one to a path a directory replaced: the file is gone.
+    let (r, _) = add(
+        &tar_of(&[E::File("a", b"a"), E::Dir("a"), E::Hardlink("b", "a")]),
+        "l.tar",
+    );
+    assert_eq!(
+        r,
+        Err("failed to unpack /l.tar: archive entry \"b\" is a hard link to \"a\", which is not a file before it".to_string())
+    );
 }
 
 #[test]

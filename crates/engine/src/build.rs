@@ -2682,7 +2682,7 @@ impl<'a> Builder<'a> {
                 build: serial,
             };
             let size = stored.size();
-            state.images.insert(id.clone(), stored);
+            state.images.insert(id.clone(), Box::new(stored));
             crate::image_store::record_layers(state, &layers, &self.layer_diffs);
             for tag in &tags {
                 state.tags.insert(tag.clone(), id.clone());

@@ -169,8 +169,9 @@ pub struct CacheRecord {
 /// All cache records.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CacheStore {
-    /// Records by key.
-    pub records: BTreeMap<CacheKey, CacheRecord>,
+    /// Records by key. (Boxed, as `State`'s images, containers and
+    /// layers: one copy of `BTreeMap`'s node code in the wasm for all.)
+    pub records: BTreeMap<CacheKey, Box<CacheRecord>>,
 }
 
 impl CacheStore {
@@ -186,7 +187,7 @@ impl CacheStore {
 
     /// Adds or refreshes a record.
     pub fn insert(&mut self, record: CacheRecord) {
-        self.records.insert(record.key.clone(), record);
+        self.records.insert(record.key.clone(), Box::new(record));
     }
 
     /// Records with exactly these parents (the results earlier builds
@@ -195,6 +196,7 @@ impl CacheStore {
         self.records
             .values()
             .filter(|r| r.parents == parents)
+            .map(|r| &**r)
             .collect()
     }
 

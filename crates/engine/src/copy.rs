@@ -579,6 +579,8 @@ pub fn untar(data: &[u8]) -> Result<Option<Vec<(String, Node)>>, CopyError> {
 /// before it in the archive.
 pub fn untar_with(data: &[u8], budget: &Budget) -> Result<Option<Vec<(String, Node)>>, CopyError> {
     let mut out: Vec<(String, Node)> = Vec::new();
+    // The index in `out` of each path's file (`usize::MAX` once a
+    // directory replaced it).
     let mut files: BTreeMap<String, usize> = BTreeMap::new();
     let read = read_archive(data, budget, &mut |e| {
         let rel = paths::relative(&e.name);
@@ -608,7 +610,10 @@ pub fn untar_with(data: &[u8], budget: &Budget) -> Result<Option<Vec<(String, No
             ArchiveItem::Other => return Ok(()),
         };
         if node.is_dir() {
-            files.remove(&rel);
+            // No entry index: a hard link to it finds no file. (Not
+            // `remove`: that would be one more copy of the map's removal
+            // code in the wasm, for this map type alone.)
+            files.insert(rel.clone(), usize::MAX);
         } else {
             files.insert(rel.clone(), out.len());
         }

@@ -233,11 +233,11 @@ pub fn record_layers(
         if let Some((diff, estimated)) = diffs.get(&l.digest) {
             state.layers.insert(
                 l.digest.clone(),
-                StoredLayer {
+                Box::new(StoredLayer {
                     entries: layer::entries(diff),
                     estimated_bytes: *estimated,
                     created: at,
-                },
+                }),
             );
         }
     }
@@ -463,7 +463,7 @@ pub fn pull(state: &mut State, name: &str) -> Result<PullOutcome, String> {
     };
     let id = img.id.clone();
     if !state.images.contains_key(&id) {
-        state.images.insert(id.clone(), img);
+        state.images.insert(id.clone(), Box::new(img));
     }
     state
         .daemon

@@ -81,19 +81,22 @@ pub struct State {
     /// BuildKit's cache.
     #[serde(default)]
     pub cache: CacheStore,
-    /// Built images by ID.
+    /// Built images by ID. (Boxed, as `containers`, `layers` and the
+    /// cache's records: maps whose values are all one pointer share one
+    /// copy of `BTreeMap`'s insertion and removal code in the wasm. A
+    /// `Box` serializes as its content.)
     #[serde(default)]
-    pub images: BTreeMap<String, StoredImage>,
+    pub images: BTreeMap<String, Box<StoredImage>>,
     /// Tags (`docker.io/library/aspnetapp:latest`) to image IDs.
     #[serde(default)]
     pub tags: BTreeMap<String, String>,
     /// Containers of the simulated docker daemon, by full ID.
     #[serde(default)]
-    pub containers: BTreeMap<String, crate::docker::containers::Container>,
+    pub containers: BTreeMap<String, Box<crate::docker::containers::Container>>,
     /// Contents of the layers builds made, by `diff_id` (for `docker
     /// exec` and the wasted-space analysis).
     #[serde(default)]
-    pub layers: BTreeMap<String, crate::layer::StoredLayer>,
+    pub layers: BTreeMap<String, Box<crate::layer::StoredLayer>>,
     /// The simulated daemon's clock and bookkeeping.
     #[serde(default)]
     pub daemon: crate::image_store::DaemonState,
@@ -111,12 +114,12 @@ impl State {
     /// The image a tag or ID (full or short) names.
     pub fn image(&self, name: &str) -> Option<&StoredImage> {
         if let Some(id) = self.tags.get(name) {
-            return self.images.get(id);
+            return self.images.get(id).map(|i| &**i);
         }
         if let Ok(r) = crate::catalog::Reference::parse(name) {
             let full = r.with_default_tag().to_string();
             if let Some(id) = self.tags.get(&full) {
-                return self.images.get(id);
+                return self.images.get(id).map(|i| &**i);
             }
         }
         let hex = name.strip_prefix("sha256:").unwrap_or(name);
@@ -124,7 +127,8 @@ impl State {
             return self
                 .images
                 .values()
-                .find(|i| i.id.trim_start_matches("sha256:").starts_with(hex));
+                .find(|i| i.id.trim_start_matches("sha256:").starts_with(hex))
+                .map(|i| &**i);
         }
         None
     }

@@ -1601,7 +1601,9 @@ fn pip(sh: &mut Shell, args: &[String]) -> Out {
 }
 
 fn json_deps(text: &str, section: &str) -> Vec<String> {
-    let Ok(v) = serde_json::from_str::<serde_json::Value>(text) else {
+    // `from_slice`, not `from_str`: the wasm then holds one copy of
+    // serde_json's parser (the share links read bytes).
+    let Ok(v) = serde_json::from_slice::<serde_json::Value>(text.as_bytes()) else {
         return Vec::new();
     };
     v.get(section)

@@ -407,7 +407,9 @@ impl ExerciseState {
 /// The exercise local storage says was open (if it still exists).
 pub fn stored_active() -> Option<ActiveExercise> {
     let text = dom::load(ACTIVE_KEY)?;
-    let active: ActiveExercise = serde_json::from_str(&text).ok()?;
+    // `from_slice`, not `from_str`, as share links read: one copy of
+    // serde_json's parser in the wasm.
+    let active: ActiveExercise = serde_json::from_slice(text.as_bytes()).ok()?;
     find(&active.id).map(|e| ActiveExercise {
         hints: active.hints.min(e.hints.len()),
         ..active
@@ -427,7 +429,7 @@ pub fn store_active(active: Option<&ActiveExercise>) {
 /// The ids of the exercises local storage says were solved.
 pub fn stored_solved() -> BTreeSet<String> {
     dom::load(SOLVED_KEY)
-        .and_then(|t| serde_json::from_str::<BTreeSet<String>>(&t).ok())
+        .and_then(|t| serde_json::from_slice::<BTreeSet<String>>(t.as_bytes()).ok())
         .unwrap_or_default()
 }
 

@@ -741,7 +741,7 @@ pub(crate) fn run(ctx: &mut Ctx<'_>, command: RunCommand, args: &[String]) -> Re
     }
     let removed = process_exit.is_some() && c.auto_remove;
     if !removed {
-        ctx.state.containers.insert(id.clone(), c.clone());
+        ctx.state.containers.insert(id.clone(), Box::new(c.clone()));
     }
     if ctx.json {
         let doc = run_json(&plan, &c, process_exit, &output, removed);
@@ -965,7 +965,7 @@ pub(crate) fn ps(ctx: &mut Ctx<'_>, cmd: &Command, args: &[String]) -> Res {
     }
     flags::none(cmd, &p.args)?;
     let now = store::now(ctx.state);
-    let mut list: Vec<&Container> = ctx.state.containers.values().collect();
+    let mut list: Vec<&Container> = ctx.state.containers.values().map(|c| &**c).collect();
     shared_sort::sort_by_key(&mut list, |c| std::cmp::Reverse(c.serial));
     let last: i64 = match p.last("last") {
         Some(n) => n.parse().map_err(|_| CliError {
@@ -1109,7 +1109,7 @@ pub(crate) fn exec(ctx: &mut Ctx<'_>, args: &[String]) -> Res {
     if opts.detach {
         return Ok(());
     }
-    let img = ctx.state.images.get(&c.image_id).cloned();
+    let img = ctx.state.images.get(&c.image_id).map(|i| (**i).clone());
     let v = view(ctx.state, &c, img.as_ref());
     let r = exec_in_container(&v, &opts);
     if ctx.json {
@@ -1721,7 +1721,7 @@ pub(crate) fn prune(ctx: &mut Ctx<'_>, args: &[String]) -> Res {
         .containers
         .values()
         .filter(|c| !c.running)
-        .cloned()
+        .map(|c| (**c).clone())
         .collect();
     shared_sort::sort_by_key(&mut stopped, |c| c.serial);
     if !stopped.is_empty() {

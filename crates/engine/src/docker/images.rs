@@ -86,7 +86,7 @@ pub(crate) fn no_such_image(name: &str) -> String {
 /// Finds an image or fails with the daemon's error.
 pub(crate) fn find(state: &State, name: &str) -> Result<StoredImage, CliError> {
     store::lookup(state, name)
-        .and_then(|id| state.images.get(&id).cloned())
+        .and_then(|id| state.images.get(&id).map(|i| (**i).clone()))
         .ok_or_else(|| CliError::daemon(no_such_image(name)))
 }
 
@@ -600,7 +600,7 @@ pub(crate) fn history(ctx: &mut Ctx<'_>, cmd: &Command, args: &[String]) -> Res 
     if ctx.json {
         let waste = store::analyze(ctx.state, &img, false);
         let doc = serde_json::json!({
-            "history": serde_json::from_str::<serde_json::Value>(&Value::List(rows).to_json(false)).unwrap_or_default(),
+            "history": serde_json::from_slice::<serde_json::Value>(Value::List(rows).to_json(false).as_bytes()).unwrap_or_default(),
             "waste": waste,
         });
         ctx.out
@@ -658,7 +658,8 @@ pub(crate) fn ordered(text: &str, map_keys: &[&str]) -> Value {
             self.i += 1;
             let raw =
                 std::str::from_utf8(&self.s[start..self.i.min(self.s.len())]).unwrap_or("\"\"");
-            serde_json::from_str(raw).unwrap_or_default()
+            // `from_slice`, as everywhere: one copy of serde_json's parser.
+            serde_json::from_slice(raw.as_bytes()).unwrap_or_default()
         }
         fn value(&mut self, key: &str, map_keys: &[&str]) -> Value {
             self.ws();
@@ -1107,7 +1108,7 @@ fn delete_image(
     let chains = state
         .images
         .get(&id)
-        .map(store::chain_ids)
+        .map(|i| store::chain_ids(i))
         .unwrap_or_default();
     let img = state.images.remove(&id);
     state.daemon.repo_digests.remove(&id);
@@ -1352,7 +1353,8 @@ pub(crate) fn system_df(ctx: &mut Ctx<'_>, args: &[String]) -> Res {
         .filter(|s| s.containers == 0)
         .map(|s| s.size.saturating_sub(s.shared.unwrap_or(0)))
         .sum();
-    let mut containers: Vec<&super::containers::Container> = state.containers.values().collect();
+    let mut containers: Vec<&super::containers::Container> =
+        state.containers.values().map(|c| &**c).collect();
     shared_sort::sort_by_key(&mut containers, |c| std::cmp::Reverse(c.serial));
     let running = containers.iter().filter(|c| c.running).count();
     let cache_records = state.cache.records.len();

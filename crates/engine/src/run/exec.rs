@@ -328,7 +328,10 @@ impl Ctx<'_> {
         } else {
             format!("{dir}/")
         };
-        let mut names: BTreeMap<String, Node> = BTreeMap::new();
+        // Sorted by name, as a `BTreeMap` would keep them (a vector: one
+        // map type less in the wasm). The paths come in order, so a new
+        // name almost always goes at the end.
+        let mut names: Vec<(String, Node)> = Vec::new();
         for (k, e) in self.view.files.range(prefix.clone()..) {
             let Some(rest) = k.strip_prefix(&prefix) else {
                 break;
@@ -341,27 +344,30 @@ impl Ctx<'_> {
                 None => (rest, false),
             };
             let path = format!("{prefix}{name}");
-            if deeper {
-                names.entry(name.to_string()).or_insert_with(|| Node {
-                    path: path.clone(),
+            let at = names.binary_search_by(|(n, _)| n.as_str().cmp(name));
+            let node = match (at, deeper) {
+                // A directory seen before keeps its entry.
+                (Ok(_), true) => continue,
+                (_, true) => Node {
                     entry: self
                         .view
                         .files
                         .get(&path)
                         .cloned()
                         .unwrap_or_else(FsEntry::dir),
-                });
-            } else {
-                names.insert(
-                    name.to_string(),
-                    Node {
-                        path,
-                        entry: e.clone(),
-                    },
-                );
+                    path,
+                },
+                (_, false) => Node {
+                    path,
+                    entry: e.clone(),
+                },
+            };
+            match at {
+                Ok(i) => names[i].1 = node,
+                Err(i) => names.insert(i, (name.to_string(), node)),
             }
         }
-        names.into_iter().collect()
+        names
     }
 
     fn can(&self, e: &FsEntry, bit: u32) -> bool {
