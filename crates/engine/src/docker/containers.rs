@@ -534,10 +534,12 @@ pub(crate) fn run(ctx: &mut Ctx<'_>, command: RunCommand, args: &[String]) -> Re
         code: e.exit_code,
     })?;
     if opts.help {
-        let cmd = Command::new(
-            format!("docker {}", command.name()),
-            "[OPTIONS] IMAGE [COMMAND] [ARG...]",
-        );
+        let path = if command == RunCommand::Run {
+            "docker run"
+        } else {
+            "docker create"
+        };
+        let cmd = Command::new(path, "[OPTIONS] IMAGE [COMMAND] [ARG...]");
         let short = if command == RunCommand::Run {
             "Create and run a new container from an image"
         } else {
