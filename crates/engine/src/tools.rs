@@ -22,6 +22,27 @@ fn s(a: &[u8]) -> String {
     String::from_utf8_lossy(a).into_owned()
 }
 
+/// The text a filter (`head`, `wc`, `grep`) reads: its file operand, or
+/// stdin when it has none; a missing file fails with `code`.
+fn input_text(
+    sh: &Shell,
+    name: &str,
+    file: Option<&String>,
+    stdin: &[u8],
+    code: i32,
+) -> Result<String, Out> {
+    match file {
+        Some(f) => match sh.fs.read(&sh.abs(f)) {
+            Ok(b) => Ok(s(b)),
+            Err(_) => Err(Out::fail(
+                code,
+                format!("{name}: {f}: No such file or directory"),
+            )),
+        },
+        None => Ok(s(stdin)),
+    }
+}
+
 fn flags_and_operands(args: &[String]) -> (String, Vec<String>) {
     let mut flags = String::new();
     let mut ops = Vec::new();
@@ -493,17 +514,9 @@ pub(crate) fn builtin(sh: &mut Shell, name: &str, args: &[String], stdin: &[u8])
                     files.push(a.clone());
                 }
             }
-            let text = match files.first() {
-                Some(f) => match sh.fs.read(&sh.abs(f)) {
-                    Ok(b) => s(b),
-                    Err(_) => {
-                        return Some(Out::fail(
-                            1,
-                            format!("{name}: {f}: No such file or directory"),
-                        ))
-                    }
-                },
-                None => s(stdin),
+            let text = match input_text(sh, name, files.first(), stdin, 1) {
+                Ok(t) => t,
+                Err(out) => return Some(out),
             };
             let lines: Vec<&str> = text.lines().collect();
             let pick: Vec<&str> = if name == "head" {
@@ -514,14 +527,10 @@ pub(crate) fn builtin(sh: &mut Shell, name: &str, args: &[String], stdin: &[u8])
             Out::ok(pick.iter().map(|l| format!("{l}\n")).collect::<String>())
         }
         "wc" => {
-            let text = match args.iter().find(|a| !a.starts_with('-')) {
-                Some(f) => match sh.fs.read(&sh.abs(f)) {
-                    Ok(b) => s(b),
-                    Err(_) => {
-                        return Some(Out::fail(1, format!("wc: {f}: No such file or directory")))
-                    }
-                },
-                None => s(stdin),
+            let file = args.iter().find(|a| !a.starts_with('-'));
+            let text = match input_text(sh, name, file, stdin, 1) {
+                Ok(t) => t,
+                Err(out) => return Some(out),
             };
             if args.iter().any(|a| a == "-l") {
                 Out::ok(format!("{}\n", text.matches('\n').count()))
@@ -541,17 +550,9 @@ pub(crate) fn builtin(sh: &mut Shell, name: &str, args: &[String], stdin: &[u8])
             let Some(pat) = ops.first() else {
                 return Some(Out::fail(2, "grep: missing pattern"));
             };
-            let text = match ops.get(1) {
-                Some(f) => match sh.fs.read(&sh.abs(f)) {
-                    Ok(b) => s(b),
-                    Err(_) => {
-                        return Some(Out::fail(
-                            2,
-                            format!("grep: {f}: No such file or directory"),
-                        ))
-                    }
-                },
-                None => s(stdin),
+            let text = match input_text(sh, name, ops.get(1), stdin, 2) {
+                Ok(t) => t,
+                Err(out) => return Some(out),
             };
             let invert = flags.contains('v');
             let quiet = flags.contains('q');
