@@ -949,16 +949,18 @@ fn container_row(state: &State, c: &Container, trunc: bool, now: i64) -> Value {
 pub(crate) fn ps(ctx: &mut Ctx<'_>, cmd: &Command, args: &[String]) -> Res {
     let p = flags::parse(
         cmd,
-        &[
-            b("all", Some('a')),
-            v("filter", Some('f')),
-            v("format", None),
-            v("last", Some('n')),
-            b("latest", Some('l')),
-            b("no-trunc", None),
-            b("quiet", Some('q')),
-            b("size", Some('s')),
-        ],
+        &const {
+            [
+                b("all", Some('a')),
+                v("filter", Some('f')),
+                v("format", None),
+                v("last", Some('n')),
+                b("latest", Some('l')),
+                b("no-trunc", None),
+                b("quiet", Some('q')),
+                b("size", Some('s')),
+            ]
+        },
         args,
         true,
     )?;
@@ -1138,13 +1140,15 @@ pub(crate) fn exec(ctx: &mut Ctx<'_>, args: &[String]) -> Res {
 pub(crate) fn start(ctx: &mut Ctx<'_>, cmd: &Command, args: &[String]) -> Res {
     let p = flags::parse(
         cmd,
-        &[
-            b("attach", Some('a')),
-            b("interactive", Some('i')),
-            v("detach-keys", None),
-            v("checkpoint", None),
-            v("checkpoint-dir", None),
-        ],
+        &const {
+            [
+                b("attach", Some('a')),
+                b("interactive", Some('i')),
+                v("detach-keys", None),
+                v("checkpoint", None),
+                v("checkpoint-dir", None),
+            ]
+        },
         args,
         true,
     )?;
@@ -1192,13 +1196,15 @@ pub(crate) fn start(ctx: &mut Ctx<'_>, cmd: &Command, args: &[String]) -> Res {
 /// `docker stop` and `docker kill`.
 pub(crate) fn stop(ctx: &mut Ctx<'_>, cmd: &Command, args: &[String], kill: bool) -> Res {
     let specs: &[flags::Flag] = if kill {
-        &[v("signal", Some('s'))]
+        &const { [v("signal", Some('s'))] }
     } else {
-        &[
-            v("signal", Some('s')),
-            v("timeout", Some('t')),
-            v("time", None),
-        ]
+        &const {
+            [
+                v("signal", Some('s')),
+                v("timeout", Some('t')),
+                v("time", None),
+            ]
+        }
     };
     let p = flags::parse(cmd, specs, args, true)?;
     if p.on("help") {
@@ -1295,11 +1301,13 @@ pub(crate) fn stop(ctx: &mut Ctx<'_>, cmd: &Command, args: &[String], kill: bool
 pub(crate) fn rm(ctx: &mut Ctx<'_>, cmd: &Command, args: &[String]) -> Res {
     let p = flags::parse(
         cmd,
-        &[
-            b("force", Some('f')),
-            b("link", Some('l')),
-            b("volumes", Some('v')),
-        ],
+        &const {
+            [
+                b("force", Some('f')),
+                b("link", Some('l')),
+                b("volumes", Some('v')),
+            ]
+        },
         args,
         true,
     )?;
@@ -1337,14 +1345,16 @@ pub(crate) fn rm(ctx: &mut Ctx<'_>, cmd: &Command, args: &[String]) -> Res {
 pub(crate) fn logs(ctx: &mut Ctx<'_>, cmd: &Command, args: &[String]) -> Res {
     let p = flags::parse(
         cmd,
-        &[
-            b("details", None),
-            b("follow", Some('f')),
-            v("since", None),
-            v("tail", Some('n')),
-            b("timestamps", Some('t')),
-            v("until", None),
-        ],
+        &const {
+            [
+                b("details", None),
+                b("follow", Some('f')),
+                v("since", None),
+                v("tail", Some('n')),
+                b("timestamps", Some('t')),
+                v("until", None),
+            ]
+        },
         args,
         true,
     )?;
@@ -1664,7 +1674,7 @@ pub(crate) fn inspect_value(c: &Container) -> Value {
 pub(crate) fn inspect_cmd(ctx: &mut Ctx<'_>, cmd: &Command, args: &[String]) -> Res {
     let p = flags::parse(
         cmd,
-        &[v("format", Some('f')), b("size", Some('s'))],
+        &const { [v("format", Some('f')), b("size", Some('s'))] },
         args,
         true,
     )?;
@@ -1696,7 +1706,7 @@ pub(crate) fn prune(ctx: &mut Ctx<'_>, args: &[String]) -> Res {
     let cmd = Command::new("docker container prune", "[OPTIONS]");
     let p = flags::parse(
         &cmd,
-        &[b("force", Some('f')), v("filter", None)],
+        &const { [b("force", Some('f')), v("filter", None)] },
         args,
         true,
     )?;

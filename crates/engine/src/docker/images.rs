@@ -259,15 +259,17 @@ pub(crate) fn list(
 ) -> Res {
     let p = flags::parse(
         cmd,
-        &[
-            b("quiet", Some('q')),
-            b("all", Some('a')),
-            b("no-trunc", None),
-            b("digests", None),
-            v("format", None),
-            v("filter", Some('f')),
-            b("tree", None),
-        ],
+        &const {
+            [
+                b("quiet", Some('q')),
+                b("all", Some('a')),
+                b("no-trunc", None),
+                b("digests", None),
+                v("format", None),
+                v("filter", Some('f')),
+                b("tree", None),
+            ]
+        },
         args,
         true,
     )?;
@@ -533,13 +535,15 @@ fn history_items(state: &State, img: &StoredImage) -> Vec<HistoryItem> {
 pub(crate) fn history(ctx: &mut Ctx<'_>, cmd: &Command, args: &[String]) -> Res {
     let p = flags::parse(
         cmd,
-        &[
-            b("human", Some('H')),
-            b("quiet", Some('q')),
-            b("no-trunc", None),
-            v("format", None),
-            v("platform", None),
-        ],
+        &const {
+            [
+                b("human", Some('H')),
+                b("quiet", Some('q')),
+                b("no-trunc", None),
+                v("format", None),
+                v("platform", None),
+            ]
+        },
         args,
         true,
     )?;
@@ -925,7 +929,7 @@ pub(crate) fn print_inspect(
 pub(crate) fn inspect(ctx: &mut Ctx<'_>, cmd: &Command, args: &[String]) -> Res {
     let p = flags::parse(
         cmd,
-        &[v("format", Some('f')), v("platform", None)],
+        &const { [v("format", Some('f')), v("platform", None)] },
         args,
         true,
     )?;
@@ -989,12 +993,14 @@ pub(crate) fn pull_lines(o: &store::PullOutcome) -> String {
 pub(crate) fn pull(ctx: &mut Ctx<'_>, cmd: &Command, args: &[String]) -> Res {
     let p = flags::parse(
         cmd,
-        &[
-            b("all-tags", Some('a')),
-            b("disable-content-trust", None),
-            v("platform", None),
-            b("quiet", Some('q')),
-        ],
+        &const {
+            [
+                b("all-tags", Some('a')),
+                b("disable-content-trust", None),
+                v("platform", None),
+                b("quiet", Some('q')),
+            ]
+        },
         args,
         true,
     )?;
@@ -1138,11 +1144,13 @@ fn delete_image(
 pub(crate) fn rmi(ctx: &mut Ctx<'_>, cmd: &Command, args: &[String]) -> Res {
     let p = flags::parse(
         cmd,
-        &[
-            b("force", Some('f')),
-            b("no-prune", None),
-            v("platform", None),
-        ],
+        &const {
+            [
+                b("force", Some('f')),
+                b("no-prune", None),
+                v("platform", None),
+            ]
+        },
         args,
         true,
     )?;
@@ -1227,11 +1235,13 @@ pub(crate) fn image_prune(ctx: &mut Ctx<'_>, args: &[String]) -> Res {
     let cmd = Command::new("docker image prune", "[OPTIONS]");
     let p = flags::parse(
         &cmd,
-        &[
-            b("all", Some('a')),
-            b("force", Some('f')),
-            v("filter", None),
-        ],
+        &const {
+            [
+                b("all", Some('a')),
+                b("force", Some('f')),
+                v("filter", None),
+            ]
+        },
         args,
         true,
     )?;
@@ -1290,15 +1300,17 @@ pub(crate) fn builder_prune(ctx: &mut Ctx<'_>, args: &[String]) -> Res {
     let cmd = Command::new("docker builder prune", "");
     let p = flags::parse(
         &cmd,
-        &[
-            b("all", Some('a')),
-            b("force", Some('f')),
-            v("filter", None),
-            v("keep-storage", None),
-            v("reserved-space", None),
-            v("max-used-space", None),
-            v("min-free-space", None),
-        ],
+        &const {
+            [
+                b("all", Some('a')),
+                b("force", Some('f')),
+                v("filter", None),
+                v("keep-storage", None),
+                v("reserved-space", None),
+                v("max-used-space", None),
+                v("min-free-space", None),
+            ]
+        },
         args,
         true,
     )?;
@@ -1334,7 +1346,7 @@ pub(crate) fn system_df(ctx: &mut Ctx<'_>, args: &[String]) -> Res {
     let cmd = Command::new("docker system df", "[OPTIONS]");
     let p = flags::parse(
         &cmd,
-        &[b("verbose", Some('v')), v("format", None)],
+        &const { [b("verbose", Some('v')), v("format", None)] },
         args,
         true,
     )?;

@@ -113,7 +113,7 @@ fn version_value() -> Value {
 /// `docker version`.
 pub(crate) fn version(ctx: &mut Ctx<'_>, args: &[String]) -> Res {
     let cmd = Command::new("docker version", "[OPTIONS]");
-    let p = flags::parse(&cmd, &[v("format", Some('f'))], args, true)?;
+    let p = flags::parse(&cmd, &const { [v("format", Some('f'))] }, args, true)?;
     if p.on("help") {
         return usage(ctx, &cmd, "Show the Docker version information");
     }
@@ -159,7 +159,7 @@ Server: Docker Engine - Community\n Engine:\n  Version:\t{eng}\n  API version:\t
 
 /// `docker info` / `docker system info`.
 pub(crate) fn info(ctx: &mut Ctx<'_>, cmd: &Command, args: &[String]) -> Res {
-    let p = flags::parse(cmd, &[v("format", Some('f'))], args, true)?;
+    let p = flags::parse(cmd, &const { [v("format", Some('f'))] }, args, true)?;
     if p.on("help") {
         return usage(ctx, cmd, "Display system-wide information");
     }
@@ -215,11 +215,13 @@ pub(crate) fn inspect(ctx: &mut Ctx<'_>, args: &[String]) -> Res {
     let cmd = Command::new("docker inspect", "[OPTIONS] NAME|ID [NAME|ID...]");
     let p = flags::parse(
         &cmd,
-        &[
-            v("format", Some('f')),
-            b("size", Some('s')),
-            v("type", None),
-        ],
+        &const {
+            [
+                v("format", Some('f')),
+                b("size", Some('s')),
+                v("type", None),
+            ]
+        },
         args,
         true,
     )?;
