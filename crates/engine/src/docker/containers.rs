@@ -1093,7 +1093,7 @@ pub(crate) fn exec(ctx: &mut Ctx<'_>, args: &[String]) -> Res {
     if opts.help {
         return usage(
             ctx,
-            &Command::new("docker exec", "[OPTIONS] CONTAINER COMMAND [ARG...]"),
+            &const { Command::new("docker exec", "[OPTIONS] CONTAINER COMMAND [ARG...]") },
             "Execute a command in a running container",
         );
     }

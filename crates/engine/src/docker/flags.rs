@@ -48,7 +48,7 @@ pub struct Command {
 
 impl Command {
     /// A command.
-    pub fn new(path: &'static str, usage: &'static str) -> Command {
+    pub const fn new(path: &'static str, usage: &'static str) -> Command {
         Command { path, usage }
     }
 
