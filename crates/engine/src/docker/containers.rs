@@ -1703,17 +1703,17 @@ pub(crate) fn inspect_cmd(ctx: &mut Ctx<'_>, cmd: &Command, args: &[String]) -> 
 
 /// `docker container prune`.
 pub(crate) fn prune(ctx: &mut Ctx<'_>, args: &[String]) -> Res {
-    let cmd = Command::new("docker container prune", "[OPTIONS]");
+    let cmd = &const { Command::new("docker container prune", "[OPTIONS]") };
     let p = flags::parse(
-        &cmd,
+        cmd,
         &const { [b("force", Some('f')), v("filter", None)] },
         args,
         true,
     )?;
     if p.on("help") {
-        return usage(ctx, &cmd, "Remove all stopped containers");
+        return usage(ctx, cmd, "Remove all stopped containers");
     }
-    flags::none(&cmd, &p.args)?;
+    flags::none(cmd, &p.args)?;
     if !p.on("force") {
         ctx.out.push_str("WARNING! This will remove all stopped containers.\nAre you sure you want to continue? [y/N] ");
         let answer = ctx.host.read_file("-").unwrap_or_default();

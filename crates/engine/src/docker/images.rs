@@ -1232,9 +1232,9 @@ fn confirm(ctx: &mut Ctx<'_>, warning: &str) -> bool {
 
 /// `docker image prune`.
 pub(crate) fn image_prune(ctx: &mut Ctx<'_>, args: &[String]) -> Res {
-    let cmd = Command::new("docker image prune", "[OPTIONS]");
+    let cmd = &const { Command::new("docker image prune", "[OPTIONS]") };
     let p = flags::parse(
-        &cmd,
+        cmd,
         &const {
             [
                 b("all", Some('a')),
@@ -1246,9 +1246,9 @@ pub(crate) fn image_prune(ctx: &mut Ctx<'_>, args: &[String]) -> Res {
         true,
     )?;
     if p.on("help") {
-        return usage(ctx, &cmd, "Remove unused images");
+        return usage(ctx, cmd, "Remove unused images");
     }
-    flags::none(&cmd, &p.args)?;
+    flags::none(cmd, &p.args)?;
     let all = p.on("all");
     let warning = if all {
         "WARNING! This will remove all images without at least one container associated to them.\nAre you sure you want to continue?"
@@ -1297,9 +1297,9 @@ pub(crate) fn image_prune(ctx: &mut Ctx<'_>, args: &[String]) -> Res {
 /// `docker builder prune`: empties BuildKit's cache (whose sizes are not
 /// modelled).
 pub(crate) fn builder_prune(ctx: &mut Ctx<'_>, args: &[String]) -> Res {
-    let cmd = Command::new("docker builder prune", "");
+    let cmd = &const { Command::new("docker builder prune", "") };
     let p = flags::parse(
-        &cmd,
+        cmd,
         &const {
             [
                 b("all", Some('a')),
@@ -1315,9 +1315,9 @@ pub(crate) fn builder_prune(ctx: &mut Ctx<'_>, args: &[String]) -> Res {
         true,
     )?;
     if p.on("help") {
-        return usage(ctx, &cmd, "Remove build cache");
+        return usage(ctx, cmd, "Remove build cache");
     }
-    flags::none(&cmd, &p.args)?;
+    flags::none(cmd, &p.args)?;
     let warning = if p.on("all") {
         "WARNING! This will remove all build cache.\nAre you sure you want to continue?"
     } else {
@@ -1343,17 +1343,17 @@ pub(crate) fn builder_prune(ctx: &mut Ctx<'_>, args: &[String]) -> Res {
 
 /// `docker system df`.
 pub(crate) fn system_df(ctx: &mut Ctx<'_>, args: &[String]) -> Res {
-    let cmd = Command::new("docker system df", "[OPTIONS]");
+    let cmd = &const { Command::new("docker system df", "[OPTIONS]") };
     let p = flags::parse(
-        &cmd,
+        cmd,
         &const { [b("verbose", Some('v')), v("format", None)] },
         args,
         true,
     )?;
     if p.on("help") {
-        return usage(ctx, &cmd, "Show docker disk usage");
+        return usage(ctx, cmd, "Show docker disk usage");
     }
-    flags::none(&cmd, &p.args)?;
+    flags::none(cmd, &p.args)?;
     let state = &*ctx.state;
     let now = store::now(state);
     let images = summaries(state, true);
