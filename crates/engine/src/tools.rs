@@ -1153,7 +1153,7 @@ fn restore_project(sh: &mut Shell, proj: &str) {
 fn dotnet(sh: &mut Shell, args: &[String]) -> Out {
     let sub = args.first().map(String::as_str).unwrap_or("");
     let rest = &args[args.len().min(1)..];
-    let with_value = [
+    let with_value: &[&str] = &[
         "-c",
         "--configuration",
         "-o",
@@ -1181,7 +1181,7 @@ fn dotnet(sh: &mut Shell, args: &[String]) -> Out {
             sh.result
                 .output
                 .push_str("  Determining projects to restore...\n");
-            let target = operands_skipping(rest, &with_value).into_iter().next();
+            let target = operands_skipping(rest, with_value).into_iter().next();
             let projs = match dotnet_projects(sh, target.as_deref()) {
                 Ok(p) => p,
                 Err(e) => return Out::fail(1, format!("MSBUILD : error {e}")),
@@ -1192,7 +1192,7 @@ fn dotnet(sh: &mut Shell, args: &[String]) -> Out {
             Out::ok(Vec::new())
         }
         "build" | "publish" => {
-            let target = operands_skipping(rest, &with_value).into_iter().next();
+            let target = operands_skipping(rest, with_value).into_iter().next();
             let projs = match dotnet_projects(sh, target.as_deref()) {
                 Ok(p) => p,
                 Err(e) => return Out::fail(1, format!("MSBUILD : error {e}")),

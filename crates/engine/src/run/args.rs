@@ -1012,7 +1012,7 @@ fn build_options(
     if parsed.all("storage-opt").iter().any(|o| !o.contains('=')) {
         return Err(err("invalid storage option".into()));
     }
-    let health_flags = [
+    let health_flags: &[&str] = &[
         "health-cmd",
         "health-interval",
         "health-timeout",
