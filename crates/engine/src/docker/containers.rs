@@ -395,7 +395,7 @@ fn host_input(ctx: &mut Ctx<'_>, args: &[String]) -> HostInput {
     let mut i = 0;
     while i < args.len() {
         let a = &args[i];
-        for flag in ["--env-file", "--label-file"] {
+        for &flag in &["--env-file", "--label-file"] {
             if a == flag {
                 if let Some(f) = args.get(i + 1) {
                     want.push(f.clone());

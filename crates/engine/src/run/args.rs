@@ -1032,7 +1032,7 @@ fn build_options(
             "--no-healthcheck conflicts with --health-* options".into()
         ));
     }
-    for f in [
+    for &f in &[
         "health-interval",
         "health-timeout",
         "health-start-period",
