@@ -523,7 +523,7 @@ fn env(list: &[&str]) -> Vec<String> {
 
 fn config_for(family: Family, version: &str) -> ImageConfig {
     use Family::*;
-    let dotnet_base = [
+    let dotnet_base: &[&str] = &[
         PATH_DEFAULT,
         "APP_UID=1654",
         "ASPNETCORE_HTTP_PORTS=8080",
@@ -563,17 +563,17 @@ fn config_for(family: Family, version: &str) -> ImageConfig {
             );
         }
         DotnetRuntime => {
-            c.env = env(&dotnet_base);
+            c.env = env(dotnet_base);
             c.cmd = Some(vec!["bash".into()]);
         }
         DotnetAspnet => {
-            let mut e = env(&dotnet_base);
+            let mut e = env(dotnet_base);
             e.push("ASPNET_VERSION=8.0.11".into());
             c.env = e;
             c.cmd = Some(vec!["bash".into()]);
         }
         DotnetSdk => {
-            let mut e = env(&dotnet_base);
+            let mut e = env(dotnet_base);
             e.extend(env(&[
                 "ASPNET_VERSION=8.0.11",
                 "DOTNET_GENERATE_ASPNET_CERTIFICATE=false",

@@ -22,6 +22,27 @@ fn s(a: &[u8]) -> String {
     String::from_utf8_lossy(a).into_owned()
 }
 
+/// The text a filter (`head`, `wc`, `grep`) reads: its file operand, or
+/// stdin when it has none; a missing file fails with `code`.
+fn input_text(
+    sh: &Shell,
+    name: &str,
+    file: Option<&String>,
+    stdin: &[u8],
+    code: i32,
+) -> Result<String, Out> {
+    match file {
+        Some(f) => match sh.fs.read(&sh.abs(f)) {
+            Ok(b) => Ok(s(b)),
+            Err(_) => Err(Out::fail(
+                code,
+                format!("{name}: {f}: No such file or directory"),
+            )),
+        },
+        None => Ok(s(stdin)),
+    }
+}
+
 fn flags_and_operands(args: &[String]) -> (String, Vec<String>) {
     let mut flags = String::new();
     let mut ops = Vec::new();
@@ -493,17 +514,9 @@ pub(crate) fn builtin(sh: &mut Shell, name: &str, args: &[String], stdin: &[u8])
                     files.push(a.clone());
                 }
             }
-            let text = match files.first() {
-                Some(f) => match sh.fs.read(&sh.abs(f)) {
-                    Ok(b) => s(b),
-                    Err(_) => {
-                        return Some(Out::fail(
-                            1,
-                            format!("{name}: {f}: No such file or directory"),
-                        ))
-                    }
-                },
-                None => s(stdin),
+            let text = match input_text(sh, name, files.first(), stdin, 1) {
+                Ok(t) => t,
+                Err(out) => return Some(out),
             };
             let lines: Vec<&str> = text.lines().collect();
             let pick: Vec<&str> = if name == "head" {
@@ -514,14 +527,10 @@ pub(crate) fn builtin(sh: &mut Shell, name: &str, args: &[String], stdin: &[u8])
             Out::ok(pick.iter().map(|l| format!("{l}\n")).collect::<String>())
         }
         "wc" => {
-            let text = match args.iter().find(|a| !a.starts_with('-')) {
-                Some(f) => match sh.fs.read(&sh.abs(f)) {
-                    Ok(b) => s(b),
-                    Err(_) => {
-                        return Some(Out::fail(1, format!("wc: {f}: No such file or directory")))
-                    }
-                },
-                None => s(stdin),
+            let file = args.iter().find(|a| !a.starts_with('-'));
+            let text = match input_text(sh, name, file, stdin, 1) {
+                Ok(t) => t,
+                Err(out) => return Some(out),
             };
             if args.iter().any(|a| a == "-l") {
                 Out::ok(format!("{}\n", text.matches('\n').count()))
@@ -541,17 +550,9 @@ pub(crate) fn builtin(sh: &mut Shell, name: &str, args: &[String], stdin: &[u8])
             let Some(pat) = ops.first() else {
                 return Some(Out::fail(2, "grep: missing pattern"));
             };
-            let text = match ops.get(1) {
-                Some(f) => match sh.fs.read(&sh.abs(f)) {
-                    Ok(b) => s(b),
-                    Err(_) => {
-                        return Some(Out::fail(
-                            2,
-                            format!("grep: {f}: No such file or directory"),
-                        ))
-                    }
-                },
-                None => s(stdin),
+            let text = match input_text(sh, name, ops.get(1), stdin, 2) {
+                Ok(t) => t,
+                Err(out) => return Some(out),
             };
             let invert = flags.contains('v');
             let quiet = flags.contains('q');
@@ -1152,7 +1153,7 @@ fn restore_project(sh: &mut Shell, proj: &str) {
 fn dotnet(sh: &mut Shell, args: &[String]) -> Out {
     let sub = args.first().map(String::as_str).unwrap_or("");
     let rest = &args[args.len().min(1)..];
-    let with_value = [
+    let with_value: &[&str] = &[
         "-c",
         "--configuration",
         "-o",
@@ -1180,7 +1181,7 @@ fn dotnet(sh: &mut Shell, args: &[String]) -> Out {
             sh.result
                 .output
                 .push_str("  Determining projects to restore...\n");
-            let target = operands_skipping(rest, &with_value).into_iter().next();
+            let target = operands_skipping(rest, with_value).into_iter().next();
             let projs = match dotnet_projects(sh, target.as_deref()) {
                 Ok(p) => p,
                 Err(e) => return Out::fail(1, format!("MSBUILD : error {e}")),
@@ -1191,7 +1192,7 @@ fn dotnet(sh: &mut Shell, args: &[String]) -> Out {
             Out::ok(Vec::new())
         }
         "build" | "publish" => {
-            let target = operands_skipping(rest, &with_value).into_iter().next();
+            let target = operands_skipping(rest, with_value).into_iter().next();
             let projs = match dotnet_projects(sh, target.as_deref()) {
                 Ok(p) => p,
                 Err(e) => return Out::fail(1, format!("MSBUILD : error {e}")),

@@ -249,28 +249,28 @@ fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> Res {
         },
         "images" => images::list(
             ctx,
-            &Command::new("docker images", "[OPTIONS] [REPOSITORY[:TAG]]"),
+            &const { Command::new("docker images", "[OPTIONS] [REPOSITORY[:TAG]]") },
             rest,
             true,
         ),
         "history" => images::history(
             ctx,
-            &Command::new("docker history", "[OPTIONS] IMAGE"),
+            &const { Command::new("docker history", "[OPTIONS] IMAGE") },
             rest,
         ),
         "pull" => images::pull(
             ctx,
-            &Command::new("docker pull", "[OPTIONS] NAME[:TAG|@DIGEST]"),
+            &const { Command::new("docker pull", "[OPTIONS] NAME[:TAG|@DIGEST]") },
             rest,
         ),
         "rmi" => images::rmi(
             ctx,
-            &Command::new("docker rmi", "[OPTIONS] IMAGE [IMAGE...]"),
+            &const { Command::new("docker rmi", "[OPTIONS] IMAGE [IMAGE...]") },
             rest,
         ),
         "tag" => images::tag(
             ctx,
-            &Command::new("docker tag", "SOURCE_IMAGE[:TAG] TARGET_IMAGE[:TAG]"),
+            &const { Command::new("docker tag", "SOURCE_IMAGE[:TAG] TARGET_IMAGE[:TAG]") },
             rest,
         ),
         "inspect" => system::inspect(ctx, rest),
@@ -278,40 +278,44 @@ fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> Res {
         "create" => containers::run(ctx, crate::run::RunCommand::Create, rest),
         "start" => containers::start(
             ctx,
-            &Command::new("docker start", "[OPTIONS] CONTAINER [CONTAINER...]"),
+            &const { Command::new("docker start", "[OPTIONS] CONTAINER [CONTAINER...]") },
             rest,
         ),
-        "ps" => containers::ps(ctx, &Command::new("docker ps", "[OPTIONS]"), rest),
+        "ps" => containers::ps(ctx, &const { Command::new("docker ps", "[OPTIONS]") }, rest),
         "exec" => containers::exec(ctx, rest),
         "stop" => containers::stop(
             ctx,
-            &Command::new("docker stop", "[OPTIONS] CONTAINER [CONTAINER...]"),
+            &const { Command::new("docker stop", "[OPTIONS] CONTAINER [CONTAINER...]") },
             rest,
             false,
         ),
         "kill" => containers::stop(
             ctx,
-            &Command::new("docker kill", "[OPTIONS] CONTAINER [CONTAINER...]"),
+            &const { Command::new("docker kill", "[OPTIONS] CONTAINER [CONTAINER...]") },
             rest,
             true,
         ),
         "rm" => containers::rm(
             ctx,
-            &Command::new("docker rm", "[OPTIONS] CONTAINER [CONTAINER...]"),
+            &const { Command::new("docker rm", "[OPTIONS] CONTAINER [CONTAINER...]") },
             rest,
         ),
         "logs" => containers::logs(
             ctx,
-            &Command::new("docker logs", "[OPTIONS] CONTAINER"),
+            &const { Command::new("docker logs", "[OPTIONS] CONTAINER") },
             rest,
         ),
         "port" => containers::port(
             ctx,
-            &Command::new("docker port", "CONTAINER [PRIVATE_PORT[/PROTO]]"),
+            &const { Command::new("docker port", "CONTAINER [PRIVATE_PORT[/PROTO]]") },
             rest,
         ),
         "version" => system::version(ctx, rest),
-        "info" => system::info(ctx, &Command::new("docker info", "[OPTIONS]"), rest),
+        "info" => system::info(
+            ctx,
+            &const { Command::new("docker info", "[OPTIONS]") },
+            rest,
+        ),
         "image" => {
             let Some(sub) = rest.first() else {
                 return group(ctx, cmd, rest, &[]);
@@ -320,33 +324,33 @@ fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> Res {
             match sub.as_str() {
                 "ls" | "list" => images::list(
                     ctx,
-                    &Command::new("docker image ls", "[OPTIONS] [REPOSITORY[:TAG]]"),
+                    &const { Command::new("docker image ls", "[OPTIONS] [REPOSITORY[:TAG]]") },
                     more,
                     false,
                 ),
                 "history" => images::history(
                     ctx,
-                    &Command::new("docker image history", "[OPTIONS] IMAGE"),
+                    &const { Command::new("docker image history", "[OPTIONS] IMAGE") },
                     more,
                 ),
                 "inspect" => images::inspect(
                     ctx,
-                    &Command::new("docker image inspect", "[OPTIONS] IMAGE [IMAGE...]"),
+                    &const { Command::new("docker image inspect", "[OPTIONS] IMAGE [IMAGE...]") },
                     more,
                 ),
                 "pull" => images::pull(
                     ctx,
-                    &Command::new("docker image pull", "[OPTIONS] NAME[:TAG|@DIGEST]"),
+                    &const { Command::new("docker image pull", "[OPTIONS] NAME[:TAG|@DIGEST]") },
                     more,
                 ),
                 "rm" | "remove" | "rmi" => images::rmi(
                     ctx,
-                    &Command::new("docker image rm", "[OPTIONS] IMAGE [IMAGE...]"),
+                    &const { Command::new("docker image rm", "[OPTIONS] IMAGE [IMAGE...]") },
                     more,
                 ),
                 "tag" => images::tag(
                     ctx,
-                    &Command::new("docker image tag", "SOURCE_IMAGE[:TAG] TARGET_IMAGE[:TAG]"),
+                    &const { Command::new("docker image tag", "SOURCE_IMAGE[:TAG] TARGET_IMAGE[:TAG]") },
                     more,
                 ),
                 "prune" => images::image_prune(ctx, more),
@@ -360,59 +364,69 @@ fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> Res {
             };
             let more = &rest[1..];
             match sub.as_str() {
-                "ls" | "list" | "ps" => {
-                    containers::ps(ctx, &Command::new("docker container ls", "[OPTIONS]"), more)
-                }
+                "ls" | "list" | "ps" => containers::ps(
+                    ctx,
+                    &const { Command::new("docker container ls", "[OPTIONS]") },
+                    more,
+                ),
                 "run" => containers::run(ctx, crate::run::RunCommand::Run, more),
                 "create" => containers::run(ctx, crate::run::RunCommand::Create, more),
                 "start" => containers::start(
                     ctx,
-                    &Command::new(
-                        "docker container start",
-                        "[OPTIONS] CONTAINER [CONTAINER...]",
-                    ),
+                    &const {
+                        Command::new(
+                            "docker container start",
+                            "[OPTIONS] CONTAINER [CONTAINER...]",
+                        )
+                    },
                     more,
                 ),
                 "exec" => containers::exec(ctx, more),
                 "stop" => containers::stop(
                     ctx,
-                    &Command::new(
-                        "docker container stop",
-                        "[OPTIONS] CONTAINER [CONTAINER...]",
-                    ),
+                    &const {
+                        Command::new(
+                            "docker container stop",
+                            "[OPTIONS] CONTAINER [CONTAINER...]",
+                        )
+                    },
                     more,
                     false,
                 ),
                 "kill" => containers::stop(
                     ctx,
-                    &Command::new(
-                        "docker container kill",
-                        "[OPTIONS] CONTAINER [CONTAINER...]",
-                    ),
+                    &const {
+                        Command::new(
+                            "docker container kill",
+                            "[OPTIONS] CONTAINER [CONTAINER...]",
+                        )
+                    },
                     more,
                     true,
                 ),
                 "rm" | "remove" => containers::rm(
                     ctx,
-                    &Command::new("docker container rm", "[OPTIONS] CONTAINER [CONTAINER...]"),
+                    &const { Command::new("docker container rm", "[OPTIONS] CONTAINER [CONTAINER...]") },
                     more,
                 ),
                 "logs" => containers::logs(
                     ctx,
-                    &Command::new("docker container logs", "[OPTIONS] CONTAINER"),
+                    &const { Command::new("docker container logs", "[OPTIONS] CONTAINER") },
                     more,
                 ),
                 "port" => containers::port(
                     ctx,
-                    &Command::new("docker container port", "CONTAINER [PRIVATE_PORT[/PROTO]]"),
+                    &const { Command::new("docker container port", "CONTAINER [PRIVATE_PORT[/PROTO]]") },
                     more,
                 ),
                 "inspect" => containers::inspect_cmd(
                     ctx,
-                    &Command::new(
-                        "docker container inspect",
-                        "[OPTIONS] CONTAINER [CONTAINER...]",
-                    ),
+                    &const {
+                        Command::new(
+                            "docker container inspect",
+                            "[OPTIONS] CONTAINER [CONTAINER...]",
+                        )
+                    },
                     more,
                 ),
                 "prune" => containers::prune(ctx, more),
@@ -423,7 +437,7 @@ fn run(ctx: &mut Ctx<'_>, argv: &[String]) -> Res {
             Some("df") => images::system_df(ctx, &rest[1..]),
             Some("info") => system::info(
                 ctx,
-                &Command::new("docker system info", "[OPTIONS]"),
+                &const { Command::new("docker system info", "[OPTIONS]") },
                 &rest[1..],
             ),
             _ => group(ctx, cmd, rest, &[]),
@@ -556,7 +570,7 @@ fn cmd_build(ctx: &mut Ctx<'_>, args: &[String]) -> Res {
     if args.iter().any(|a| a == "--help") {
         return usage(
             ctx,
-            &Command::new("docker buildx build", "[OPTIONS] PATH | URL | -"),
+            &const { Command::new("docker buildx build", "[OPTIONS] PATH | URL | -") },
             "Start a build",
         );
     }

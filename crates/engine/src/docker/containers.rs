@@ -395,7 +395,7 @@ fn host_input(ctx: &mut Ctx<'_>, args: &[String]) -> HostInput {
     let mut i = 0;
     while i < args.len() {
         let a = &args[i];
-        for flag in ["--env-file", "--label-file"] {
+        for &flag in &["--env-file", "--label-file"] {
             if a == flag {
                 if let Some(f) = args.get(i + 1) {
                     want.push(f.clone());
@@ -534,10 +534,12 @@ pub(crate) fn run(ctx: &mut Ctx<'_>, command: RunCommand, args: &[String]) -> Re
         code: e.exit_code,
     })?;
     if opts.help {
-        let cmd = Command::new(
-            format!("docker {}", command.name()),
-            "[OPTIONS] IMAGE [COMMAND] [ARG...]",
-        );
+        let path = if command == RunCommand::Run {
+            "docker run"
+        } else {
+            "docker create"
+        };
+        let cmd = Command::new(path, "[OPTIONS] IMAGE [COMMAND] [ARG...]");
         let short = if command == RunCommand::Run {
             "Create and run a new container from an image"
         } else {
@@ -947,16 +949,18 @@ fn container_row(state: &State, c: &Container, trunc: bool, now: i64) -> Value {
 pub(crate) fn ps(ctx: &mut Ctx<'_>, cmd: &Command, args: &[String]) -> Res {
     let p = flags::parse(
         cmd,
-        &[
-            b("all", Some('a')),
-            v("filter", Some('f')),
-            v("format", None),
-            v("last", Some('n')),
-            b("latest", Some('l')),
-            b("no-trunc", None),
-            b("quiet", Some('q')),
-            b("size", Some('s')),
-        ],
+        &const {
+            [
+                b("all", Some('a')),
+                v("filter", Some('f')),
+                v("format", None),
+                v("last", Some('n')),
+                b("latest", Some('l')),
+                b("no-trunc", None),
+                b("quiet", Some('q')),
+                b("size", Some('s')),
+            ]
+        },
         args,
         true,
     )?;
@@ -1089,7 +1093,7 @@ pub(crate) fn exec(ctx: &mut Ctx<'_>, args: &[String]) -> Res {
     if opts.help {
         return usage(
             ctx,
-            &Command::new("docker exec", "[OPTIONS] CONTAINER COMMAND [ARG...]"),
+            &const { Command::new("docker exec", "[OPTIONS] CONTAINER COMMAND [ARG...]") },
             "Execute a command in a running container",
         );
     }
@@ -1136,13 +1140,15 @@ pub(crate) fn exec(ctx: &mut Ctx<'_>, args: &[String]) -> Res {
 pub(crate) fn start(ctx: &mut Ctx<'_>, cmd: &Command, args: &[String]) -> Res {
     let p = flags::parse(
         cmd,
-        &[
-            b("attach", Some('a')),
-            b("interactive", Some('i')),
-            v("detach-keys", None),
-            v("checkpoint", None),
-            v("checkpoint-dir", None),
-        ],
+        &const {
+            [
+                b("attach", Some('a')),
+                b("interactive", Some('i')),
+                v("detach-keys", None),
+                v("checkpoint", None),
+                v("checkpoint-dir", None),
+            ]
+        },
         args,
         true,
     )?;
@@ -1190,13 +1196,15 @@ pub(crate) fn start(ctx: &mut Ctx<'_>, cmd: &Command, args: &[String]) -> Res {
 /// `docker stop` and `docker kill`.
 pub(crate) fn stop(ctx: &mut Ctx<'_>, cmd: &Command, args: &[String], kill: bool) -> Res {
     let specs: &[flags::Flag] = if kill {
-        &[v("signal", Some('s'))]
+        &const { [v("signal", Some('s'))] }
     } else {
-        &[
-            v("signal", Some('s')),
-            v("timeout", Some('t')),
-            v("time", None),
-        ]
+        &const {
+            [
+                v("signal", Some('s')),
+                v("timeout", Some('t')),
+                v("time", None),
+            ]
+        }
     };
     let p = flags::parse(cmd, specs, args, true)?;
     if p.on("help") {
@@ -1293,11 +1301,13 @@ pub(crate) fn stop(ctx: &mut Ctx<'_>, cmd: &Command, args: &[String], kill: bool
 pub(crate) fn rm(ctx: &mut Ctx<'_>, cmd: &Command, args: &[String]) -> Res {
     let p = flags::parse(
         cmd,
-        &[
-            b("force", Some('f')),
-            b("link", Some('l')),
-            b("volumes", Some('v')),
-        ],
+        &const {
+            [
+                b("force", Some('f')),
+                b("link", Some('l')),
+                b("volumes", Some('v')),
+            ]
+        },
         args,
         true,
     )?;
@@ -1335,14 +1345,16 @@ pub(crate) fn rm(ctx: &mut Ctx<'_>, cmd: &Command, args: &[String]) -> Res {
 pub(crate) fn logs(ctx: &mut Ctx<'_>, cmd: &Command, args: &[String]) -> Res {
     let p = flags::parse(
         cmd,
-        &[
-            b("details", None),
-            b("follow", Some('f')),
-            v("since", None),
-            v("tail", Some('n')),
-            b("timestamps", Some('t')),
-            v("until", None),
-        ],
+        &const {
+            [
+                b("details", None),
+                b("follow", Some('f')),
+                v("since", None),
+                v("tail", Some('n')),
+                b("timestamps", Some('t')),
+                v("until", None),
+            ]
+        },
         args,
         true,
     )?;
@@ -1662,7 +1674,7 @@ pub(crate) fn inspect_value(c: &Container) -> Value {
 pub(crate) fn inspect_cmd(ctx: &mut Ctx<'_>, cmd: &Command, args: &[String]) -> Res {
     let p = flags::parse(
         cmd,
-        &[v("format", Some('f')), b("size", Some('s'))],
+        &const { [v("format", Some('f')), b("size", Some('s'))] },
         args,
         true,
     )?;
@@ -1691,17 +1703,17 @@ pub(crate) fn inspect_cmd(ctx: &mut Ctx<'_>, cmd: &Command, args: &[String]) -> 
 
 /// `docker container prune`.
 pub(crate) fn prune(ctx: &mut Ctx<'_>, args: &[String]) -> Res {
-    let cmd = Command::new("docker container prune", "[OPTIONS]");
+    let cmd = &const { Command::new("docker container prune", "[OPTIONS]") };
     let p = flags::parse(
-        &cmd,
-        &[b("force", Some('f')), v("filter", None)],
+        cmd,
+        &const { [b("force", Some('f')), v("filter", None)] },
         args,
         true,
     )?;
     if p.on("help") {
-        return usage(ctx, &cmd, "Remove all stopped containers");
+        return usage(ctx, cmd, "Remove all stopped containers");
     }
-    flags::none(&cmd, &p.args)?;
+    flags::none(cmd, &p.args)?;
     if !p.on("force") {
         ctx.out.push_str("WARNING! This will remove all stopped containers.\nAre you sure you want to continue? [y/N] ");
         let answer = ctx.host.read_file("-").unwrap_or_default();

@@ -41,24 +41,21 @@ pub const fn v(name: &'static str, short: Option<char>) -> Flag {
 #[derive(Debug, Clone)]
 pub struct Command {
     /// `docker images`.
-    pub path: String,
+    pub path: &'static str,
     /// The part of cobra's `Use` after the name.
     pub usage: &'static str,
 }
 
 impl Command {
     /// A command.
-    pub fn new(path: impl Into<String>, usage: &'static str) -> Command {
-        Command {
-            path: path.into(),
-            usage,
-        }
+    pub const fn new(path: &'static str, usage: &'static str) -> Command {
+        Command { path, usage }
     }
 
     /// cobra's `UseLine`.
     pub fn use_line(&self) -> String {
         if self.usage.is_empty() {
-            self.path.clone()
+            self.path.to_string()
         } else {
             format!("{} {}", self.path, self.usage)
         }

@@ -259,15 +259,17 @@ pub(crate) fn list(
 ) -> Res {
     let p = flags::parse(
         cmd,
-        &[
-            b("quiet", Some('q')),
-            b("all", Some('a')),
-            b("no-trunc", None),
-            b("digests", None),
-            v("format", None),
-            v("filter", Some('f')),
-            b("tree", None),
-        ],
+        &const {
+            [
+                b("quiet", Some('q')),
+                b("all", Some('a')),
+                b("no-trunc", None),
+                b("digests", None),
+                v("format", None),
+                v("filter", Some('f')),
+                b("tree", None),
+            ]
+        },
         args,
         true,
     )?;
@@ -533,13 +535,15 @@ fn history_items(state: &State, img: &StoredImage) -> Vec<HistoryItem> {
 pub(crate) fn history(ctx: &mut Ctx<'_>, cmd: &Command, args: &[String]) -> Res {
     let p = flags::parse(
         cmd,
-        &[
-            b("human", Some('H')),
-            b("quiet", Some('q')),
-            b("no-trunc", None),
-            v("format", None),
-            v("platform", None),
-        ],
+        &const {
+            [
+                b("human", Some('H')),
+                b("quiet", Some('q')),
+                b("no-trunc", None),
+                v("format", None),
+                v("platform", None),
+            ]
+        },
         args,
         true,
     )?;
@@ -926,7 +930,7 @@ pub(crate) fn print_inspect(
 pub(crate) fn inspect(ctx: &mut Ctx<'_>, cmd: &Command, args: &[String]) -> Res {
     let p = flags::parse(
         cmd,
-        &[v("format", Some('f')), v("platform", None)],
+        &const { [v("format", Some('f')), v("platform", None)] },
         args,
         true,
     )?;
@@ -990,12 +994,14 @@ pub(crate) fn pull_lines(o: &store::PullOutcome) -> String {
 pub(crate) fn pull(ctx: &mut Ctx<'_>, cmd: &Command, args: &[String]) -> Res {
     let p = flags::parse(
         cmd,
-        &[
-            b("all-tags", Some('a')),
-            b("disable-content-trust", None),
-            v("platform", None),
-            b("quiet", Some('q')),
-        ],
+        &const {
+            [
+                b("all-tags", Some('a')),
+                b("disable-content-trust", None),
+                v("platform", None),
+                b("quiet", Some('q')),
+            ]
+        },
         args,
         true,
     )?;
@@ -1139,11 +1145,13 @@ fn delete_image(
 pub(crate) fn rmi(ctx: &mut Ctx<'_>, cmd: &Command, args: &[String]) -> Res {
     let p = flags::parse(
         cmd,
-        &[
-            b("force", Some('f')),
-            b("no-prune", None),
-            v("platform", None),
-        ],
+        &const {
+            [
+                b("force", Some('f')),
+                b("no-prune", None),
+                v("platform", None),
+            ]
+        },
         args,
         true,
     )?;
@@ -1225,21 +1233,23 @@ fn confirm(ctx: &mut Ctx<'_>, warning: &str) -> bool {
 
 /// `docker image prune`.
 pub(crate) fn image_prune(ctx: &mut Ctx<'_>, args: &[String]) -> Res {
-    let cmd = Command::new("docker image prune", "[OPTIONS]");
+    let cmd = &const { Command::new("docker image prune", "[OPTIONS]") };
     let p = flags::parse(
-        &cmd,
-        &[
-            b("all", Some('a')),
-            b("force", Some('f')),
-            v("filter", None),
-        ],
+        cmd,
+        &const {
+            [
+                b("all", Some('a')),
+                b("force", Some('f')),
+                v("filter", None),
+            ]
+        },
         args,
         true,
     )?;
     if p.on("help") {
-        return usage(ctx, &cmd, "Remove unused images");
+        return usage(ctx, cmd, "Remove unused images");
     }
-    flags::none(&cmd, &p.args)?;
+    flags::none(cmd, &p.args)?;
     let all = p.on("all");
     let warning = if all {
         "WARNING! This will remove all images without at least one container associated to them.\nAre you sure you want to continue?"
@@ -1288,25 +1298,27 @@ pub(crate) fn image_prune(ctx: &mut Ctx<'_>, args: &[String]) -> Res {
 /// `docker builder prune`: empties BuildKit's cache (whose sizes are not
 /// modelled).
 pub(crate) fn builder_prune(ctx: &mut Ctx<'_>, args: &[String]) -> Res {
-    let cmd = Command::new("docker builder prune", "");
+    let cmd = &const { Command::new("docker builder prune", "") };
     let p = flags::parse(
-        &cmd,
-        &[
-            b("all", Some('a')),
-            b("force", Some('f')),
-            v("filter", None),
-            v("keep-storage", None),
-            v("reserved-space", None),
-            v("max-used-space", None),
-            v("min-free-space", None),
-        ],
+        cmd,
+        &const {
+            [
+                b("all", Some('a')),
+                b("force", Some('f')),
+                v("filter", None),
+                v("keep-storage", None),
+                v("reserved-space", None),
+                v("max-used-space", None),
+                v("min-free-space", None),
+            ]
+        },
         args,
         true,
     )?;
     if p.on("help") {
-        return usage(ctx, &cmd, "Remove build cache");
+        return usage(ctx, cmd, "Remove build cache");
     }
-    flags::none(&cmd, &p.args)?;
+    flags::none(cmd, &p.args)?;
     let warning = if p.on("all") {
         "WARNING! This will remove all build cache.\nAre you sure you want to continue?"
     } else {
@@ -1332,17 +1344,17 @@ pub(crate) fn builder_prune(ctx: &mut Ctx<'_>, args: &[String]) -> Res {
 
 /// `docker system df`.
 pub(crate) fn system_df(ctx: &mut Ctx<'_>, args: &[String]) -> Res {
-    let cmd = Command::new("docker system df", "[OPTIONS]");
+    let cmd = &const { Command::new("docker system df", "[OPTIONS]") };
     let p = flags::parse(
-        &cmd,
-        &[b("verbose", Some('v')), v("format", None)],
+        cmd,
+        &const { [b("verbose", Some('v')), v("format", None)] },
         args,
         true,
     )?;
     if p.on("help") {
-        return usage(ctx, &cmd, "Show docker disk usage");
+        return usage(ctx, cmd, "Show docker disk usage");
     }
-    flags::none(&cmd, &p.args)?;
+    flags::none(cmd, &p.args)?;
     let state = &*ctx.state;
     let now = store::now(state);
     let images = summaries(state, true);

@@ -112,12 +112,12 @@ fn version_value() -> Value {
 
 /// `docker version`.
 pub(crate) fn version(ctx: &mut Ctx<'_>, args: &[String]) -> Res {
-    let cmd = Command::new("docker version", "[OPTIONS]");
-    let p = flags::parse(&cmd, &[v("format", Some('f'))], args, true)?;
+    let cmd = &const { Command::new("docker version", "[OPTIONS]") };
+    let p = flags::parse(cmd, &const { [v("format", Some('f'))] }, args, true)?;
     if p.on("help") {
-        return usage(ctx, &cmd, "Show the Docker version information");
+        return usage(ctx, cmd, "Show the Docker version information");
     }
-    flags::none(&cmd, &p.args)?;
+    flags::none(cmd, &p.args)?;
     let value = version_value();
     let format = p.last("format").unwrap_or("");
     if ctx.json || format == "json" {
@@ -159,7 +159,7 @@ Server: Docker Engine - Community\n Engine:\n  Version:\t{eng}\n  API version:\t
 
 /// `docker info` / `docker system info`.
 pub(crate) fn info(ctx: &mut Ctx<'_>, cmd: &Command, args: &[String]) -> Res {
-    let p = flags::parse(cmd, &[v("format", Some('f'))], args, true)?;
+    let p = flags::parse(cmd, &const { [v("format", Some('f'))] }, args, true)?;
     if p.on("help") {
         return usage(ctx, cmd, "Display system-wide information");
     }
@@ -212,21 +212,23 @@ pub(crate) fn info(ctx: &mut Ctx<'_>, cmd: &Command, args: &[String]) -> Res {
 
 /// `docker inspect`: containers first, then images.
 pub(crate) fn inspect(ctx: &mut Ctx<'_>, args: &[String]) -> Res {
-    let cmd = Command::new("docker inspect", "[OPTIONS] NAME|ID [NAME|ID...]");
+    let cmd = &const { Command::new("docker inspect", "[OPTIONS] NAME|ID [NAME|ID...]") };
     let p = flags::parse(
-        &cmd,
-        &[
-            v("format", Some('f')),
-            b("size", Some('s')),
-            v("type", None),
-        ],
+        cmd,
+        &const {
+            [
+                v("format", Some('f')),
+                b("size", Some('s')),
+                v("type", None),
+            ]
+        },
         args,
         true,
     )?;
     if p.on("help") {
-        return usage(ctx, &cmd, "Return low-level information on Docker objects");
+        return usage(ctx, cmd, "Return low-level information on Docker objects");
     }
-    flags::at_least(&cmd, &p.args, 1)?;
+    flags::at_least(cmd, &p.args, 1)?;
     let kind = p.last("type").unwrap_or("");
     if !matches!(kind, "" | "container" | "image") {
         return Err(CliError::new(format!(

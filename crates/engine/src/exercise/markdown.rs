@@ -265,7 +265,7 @@ fn is_rule(t: &str) -> bool {
 
 /// `- item` / `1. item`: (ordered, start, rest).
 fn list_marker(t: &str) -> Option<(bool, u64, &str)> {
-    for m in ["- ", "* ", "+ "] {
+    for &m in &["- ", "* ", "+ "] {
         if let Some(rest) = t.strip_prefix(m) {
             return Some((false, 1, rest.trim_start()));
         }

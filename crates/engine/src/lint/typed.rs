@@ -480,7 +480,7 @@ pub fn parse_instruction(
             if rest.is_empty() {
                 return Err("Missing command after HEALTHCHECK CMD".into());
             }
-            for name in ["interval", "timeout", "start-period", "start-interval"] {
+            for &name in &["interval", "timeout", "start-period", "start-interval"] {
                 if let Some(v) = values.word(name) {
                     check_interval(name, &v.value)?;
                 }

@@ -1012,7 +1012,7 @@ fn build_options(
     if parsed.all("storage-opt").iter().any(|o| !o.contains('=')) {
         return Err(err("invalid storage option".into()));
     }
-    let health_flags = [
+    let health_flags: &[&str] = &[
         "health-cmd",
         "health-interval",
         "health-timeout",
@@ -1032,7 +1032,7 @@ fn build_options(
             "--no-healthcheck conflicts with --health-* options".into()
         ));
     }
-    for f in [
+    for &f in &[
         "health-interval",
         "health-timeout",
         "health-start-period",

@@ -665,7 +665,7 @@ fn human_size(size: u64) -> String {
     if size < 1024 {
         return size.to_string();
     }
-    let units = ["K", "M", "G", "T", "P"];
+    let units: &[&str] = &["K", "M", "G", "T", "P"];
     let mut value = size as f64;
     let mut unit = 0;
     value /= 1024.0;
