@@ -70,8 +70,9 @@ fn err(message: impl Into<String>) -> ContextError {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Context {
     /// Entries by path relative to the context root (`src/a.txt`),
-    /// directories included.
-    entries: BTreeMap<String, ContextEntry>,
+    /// directories included. (Boxed, as a file system's nodes: one copy
+    /// of `BTreeMap`'s node code in the wasm for both.)
+    entries: BTreeMap<String, Box<ContextEntry>>,
 }
 
 /// Default mode of files written without one (what the recordings and
@@ -126,6 +127,16 @@ impl Context {
         Ok(c)
     }
 
+    /// The entry at exactly the map key `path`.
+    fn at(&self, path: &str) -> Option<&ContextEntry> {
+        self.entries.get(path).map(|e| &**e)
+    }
+
+    /// Inserts (or replaces) the entry at exactly `path`, nothing else.
+    fn set(&mut self, path: String, entry: ContextEntry) {
+        self.entries.insert(path, Box::new(entry));
+    }
+
     fn ensure_dirs(&mut self, path: &str) -> Result<(), ContextError> {
         let mut cur = String::new();
         let parts: Vec<&str> = path.split('/').collect();
@@ -134,7 +145,7 @@ impl Context {
                 cur.push('/');
             }
             cur.push_str(part);
-            match self.entries.get(&cur) {
+            match self.at(&cur) {
                 Some(ContextEntry::Dir { .. }) => {}
                 Some(_) => {
                     return Err(err(format!(
@@ -142,7 +153,7 @@ impl Context {
                     )))
                 }
                 None => {
-                    self.entries.insert(
+                    self.set(
                         cur.clone(),
                         ContextEntry::Dir {
                             mode: DEFAULT_DIR_MODE,
@@ -166,11 +177,11 @@ impl Context {
         if p.is_empty() {
             return Err(err("a file needs a name"));
         }
-        if matches!(self.entries.get(&p), Some(ContextEntry::Dir { .. })) {
+        if matches!(self.at(&p), Some(ContextEntry::Dir { .. })) {
             return Err(err(format!("{p:?} is a directory")));
         }
         self.ensure_dirs(&p)?;
-        self.entries.insert(
+        self.set(
             p,
             ContextEntry::File {
                 content: content.into(),
@@ -187,9 +198,9 @@ impl Context {
             return Ok(());
         }
         self.ensure_dirs(&p)?;
-        match self.entries.get(&p) {
+        match self.at(&p) {
             Some(ContextEntry::Dir { .. }) | None => {
-                self.entries.insert(
+                self.set(
                     p,
                     ContextEntry::Dir {
                         mode: mode & 0o7777,
@@ -210,7 +221,7 @@ impl Context {
         // A link may not replace a directory: what is under the directory
         // would stay in the context beneath a link (found by fuzzing).
         let under = format!("{p}/");
-        if matches!(self.entries.get(&p), Some(ContextEntry::Dir { .. }))
+        if matches!(self.at(&p), Some(ContextEntry::Dir { .. }))
             || self
                 .entries
                 .range(under.clone()..)
@@ -220,7 +231,7 @@ impl Context {
             return Err(err(format!("{p:?} is a directory")));
         }
         self.ensure_dirs(&p)?;
-        self.entries.insert(
+        self.set(
             p,
             ContextEntry::Symlink {
                 target: target.to_string(),
@@ -257,7 +268,7 @@ impl Context {
     /// The entry at `path`.
     pub fn get(&self, path: &str) -> Option<&ContextEntry> {
         let p = Context::clean_path(path).ok()?;
-        self.entries.get(&p)
+        self.at(&p)
     }
 
     /// The content of the file at `path`.
@@ -270,7 +281,7 @@ impl Context {
 
     /// Every entry, sorted by path.
     pub fn iter(&self) -> impl Iterator<Item = (&String, &ContextEntry)> {
-        self.entries.iter()
+        self.entries.iter().map(|(p, e)| (p, &**e))
     }
 
     /// Number of entries (directories included).
@@ -285,9 +296,8 @@ impl Context {
 
     /// Total bytes of all files.
     pub fn size(&self) -> u64 {
-        self.entries
-            .values()
-            .map(|e| match e {
+        self.iter()
+            .map(|(_, e)| match e {
                 ContextEntry::File { content, .. } => content.len() as u64,
                 _ => 0,
             })
@@ -313,7 +323,7 @@ impl Context {
     /// brings back something inside it.
     pub fn to_fs(&self, ignore: &DockerIgnore) -> Fs {
         let mut fs = Fs::new();
-        for (path, entry) in &self.entries {
+        for (path, entry) in self.iter() {
             if ignore.is_excluded(path) {
                 continue;
             }
@@ -332,7 +342,7 @@ impl Context {
                 }
                 cur.push_str(part);
                 if fs.get(&cur).is_none() {
-                    let mode = match self.entries.get(&cur) {
+                    let mode = match self.at(&cur) {
                         Some(ContextEntry::Dir { mode }) => *mode,
                         _ => DEFAULT_DIR_MODE,
                     };

@@ -197,7 +197,9 @@ pub const LOOP: &str = "Too many levels of symbolic links";
 /// A whole file system.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Fs {
-    nodes: Arc<BTreeMap<String, Node>>,
+    /// Nodes by path. (Boxed, as `State`'s images and the build context's
+    /// entries: one copy of `BTreeMap`'s node code in the wasm for all.)
+    nodes: Arc<BTreeMap<String, Box<Node>>>,
 }
 
 impl Default for Fs {
@@ -210,15 +212,25 @@ impl Fs {
     /// An empty file system (just `/`, mode 0755), like `scratch`.
     pub fn new() -> Fs {
         let mut nodes = BTreeMap::new();
-        nodes.insert("/".to_string(), Node::dir(0o755));
+        nodes.insert("/".to_string(), Box::new(Node::dir(0o755)));
         Fs {
             nodes: Arc::new(nodes),
         }
     }
 
     /// The entries for writing (copied first when shared with a clone).
-    fn map(&mut self) -> &mut BTreeMap<String, Node> {
+    fn map(&mut self) -> &mut BTreeMap<String, Box<Node>> {
         Arc::make_mut(&mut self.nodes)
+    }
+
+    /// Inserts (or replaces) the node at exactly `path`, nothing else.
+    fn set(&mut self, path: String, node: Node) {
+        self.map().insert(path, Box::new(node));
+    }
+
+    /// The node at exactly the map key `path`.
+    fn node(&self, path: &str) -> Option<&Node> {
+        self.nodes.get(path).map(|n| &**n)
     }
 
     /// Number of entries, `/` included.
@@ -233,12 +245,12 @@ impl Fs {
 
     /// Every entry, sorted by path.
     pub fn iter(&self) -> impl Iterator<Item = (&String, &Node)> {
-        self.nodes.iter()
+        self.nodes.iter().map(|(p, n)| (p, &**n))
     }
 
     /// The node at exactly `path` (links not followed).
     pub fn get(&self, path: &str) -> Option<&Node> {
-        self.nodes.get(key(path).as_ref())
+        self.node(key(path).as_ref())
     }
 
     /// Inserts (or replaces) a node, creating missing parent directories
@@ -248,15 +260,15 @@ impl Fs {
         let p = paths::clean(&abs(path));
         if p == "/" {
             if node.is_dir() {
-                self.map().insert(p, node);
+                self.set(p, node);
             }
             return;
         }
         self.ensure_parents(&p);
-        if !node.is_dir() && self.nodes.get(&p).is_some_and(Node::is_dir) {
+        if !node.is_dir() && self.node(&p).is_some_and(Node::is_dir) {
             self.remove_under(&p);
         }
-        self.map().insert(p, node);
+        self.set(p, node);
     }
 
     fn ensure_parents(&mut self, p: &str) {
@@ -264,11 +276,11 @@ impl Fs {
         if parent == "/" || parent == "." {
             return;
         }
-        match self.nodes.get(&parent) {
+        match self.node(&parent) {
             Some(n) if n.is_dir() => {}
             _ => {
                 self.ensure_parents(&parent);
-                self.map().insert(parent, Node::dir(0o755));
+                self.set(parent, Node::dir(0o755));
             }
         }
     }
@@ -302,7 +314,7 @@ impl Fs {
         let mut simple = true;
         for (i, b) in kp.bytes().enumerate().skip(1) {
             if b == b'/' {
-                match self.nodes.get(&kp[..i]) {
+                match self.node(&kp[..i]) {
                     Some(n) if n.is_dir() => {}
                     None => break,
                     Some(_) => {
@@ -313,10 +325,7 @@ impl Fs {
             }
         }
         if simple {
-            let last_is_link = matches!(
-                self.nodes.get(kp).map(|n| &n.kind),
-                Some(NodeKind::Symlink(_))
-            );
+            let last_is_link = matches!(self.node(kp).map(|n| &n.kind), Some(NodeKind::Symlink(_)));
             if !(follow_last && last_is_link) {
                 return Ok(k.into_owned());
             }
@@ -338,7 +347,7 @@ impl Fs {
                 continue;
             }
             let next = paths::join(&[&cur, &comp]);
-            match self.nodes.get(&next) {
+            match self.node(&next) {
                 Some(Node {
                     kind: NodeKind::Symlink(target),
                     ..
@@ -372,7 +381,7 @@ impl Fs {
     /// The node at `path`, following links.
     pub fn lookup(&self, path: &str) -> Option<&Node> {
         let p = self.resolve(path, true).ok()?;
-        self.nodes.get(&p)
+        self.node(&p)
     }
 
     /// True when `path` exists (following links).
@@ -407,7 +416,7 @@ impl Fs {
         let mut cur = String::from("/");
         for comp in target.split('/').filter(|s| !s.is_empty()) {
             cur = paths::join(&[&cur, comp]);
-            match self.nodes.get(&cur) {
+            match self.node(&cur) {
                 Some(n) if n.is_dir() => {}
                 Some(_) => {
                     return Err(FsError {
@@ -416,8 +425,7 @@ impl Fs {
                     })
                 }
                 None => {
-                    self.map()
-                        .insert(cur.clone(), Node::dir(mode).owned(uid, gid));
+                    self.set(cur.clone(), Node::dir(mode).owned(uid, gid));
                 }
             }
         }
@@ -434,12 +442,12 @@ impl Fs {
             });
         }
         self.check_parent(path, &target)?;
-        self.map().insert(target, Node::dir(mode).owned(uid, gid));
+        self.set(target, Node::dir(mode).owned(uid, gid));
         Ok(())
     }
 
     fn check_parent(&self, shown: &str, target: &str) -> Result<(), FsError> {
-        match self.nodes.get(&paths::dir(target)) {
+        match self.node(&paths::dir(target)) {
             Some(n) if n.is_dir() => Ok(()),
             Some(_) => Err(FsError {
                 path: shown.to_string(),
@@ -465,7 +473,7 @@ impl Fs {
         gid: u32,
     ) -> Result<(), FsError> {
         let target = self.resolve(path, true)?;
-        match self.nodes.get(&target) {
+        match self.node(&target) {
             Some(n) if n.is_dir() => Err(FsError {
                 path: path.to_string(),
                 reason: IS_DIR,
@@ -483,13 +491,12 @@ impl Fs {
                     gid: n.gid,
                     ..Node::file(content, 0)
                 };
-                self.map().insert(target, node);
+                self.set(target, node);
                 Ok(())
             }
             None => {
                 self.check_parent(path, &target)?;
-                self.map()
-                    .insert(target, Node::file(data.to_vec(), mode).owned(uid, gid));
+                self.set(target, Node::file(data.to_vec(), mode).owned(uid, gid));
                 Ok(())
             }
         }
@@ -510,7 +517,7 @@ impl Fs {
                 reason: IS_DIR,
             });
         }
-        let Some(node) = self.nodes.get(&target) else {
+        let Some(node) = self.node(&target) else {
             return Err(FsError {
                 path: path.to_string(),
                 reason: NOT_FOUND,
@@ -544,7 +551,7 @@ impl Fs {
                 let rest = &k[prefix.len()..];
                 !rest.is_empty() && !rest.contains('/')
             })
-            .map(|(k, n)| (k[prefix.len()..].to_string(), n))
+            .map(|(k, n)| (k[prefix.len()..].to_string(), &**n))
             .collect()
     }
 
@@ -561,7 +568,7 @@ impl Fs {
             .range(prefix.clone()..)
             .take_while(|(k, _)| k.starts_with(&prefix))
             .filter(|(k, _)| k.len() > prefix.len())
-            .map(|(k, n)| (k[prefix.len()..].to_string(), n))
+            .map(|(k, n)| (k[prefix.len()..].to_string(), &**n))
             .collect()
     }
 
@@ -571,14 +578,14 @@ impl Fs {
     pub fn copy_tree(&mut self, from: &Fs, src: &str, dst: &str) {
         let src = paths::clean(&abs(src));
         let dst = paths::clean(&abs(dst));
-        let Some(node) = from.nodes.get(&src) else {
+        let Some(node) = from.node(&src) else {
             return;
         };
         self.put(&dst, node.clone());
         if node.is_dir() {
             for (rel, n) in from.descendants(&src) {
                 let p = paths::join(&[&dst, &rel]);
-                self.map().insert(p, n.clone());
+                self.set(p, n.clone());
             }
         }
     }
@@ -596,9 +603,7 @@ impl Fs {
         self.check_parent(dst, &d)?;
         let snapshot = self.clone();
         self.remove(&s, true)?;
-        if self.nodes.get(&d).is_some_and(Node::is_dir)
-            && !snapshot.get(&s).is_some_and(Node::is_dir)
-        {
+        if self.node(&d).is_some_and(Node::is_dir) && !snapshot.get(&s).is_some_and(Node::is_dir) {
             return Err(FsError {
                 path: dst.to_string(),
                 reason: IS_DIR,
@@ -647,7 +652,7 @@ impl Fs {
     /// contents (never times). `None` when `path` does not exist.
     pub fn checksum(&self, path: &str) -> Option<String> {
         let p = self.resolve(path, true).ok()?;
-        let node = self.nodes.get(&p)?;
+        let node = self.node(&p)?;
         let mut h = FieldHasher::new();
         node.hash_into(&mut h);
         if node.is_dir() {
@@ -661,7 +666,7 @@ impl Fs {
 
     /// The sum of the modelled sizes of all files.
     pub fn total_size(&self) -> u64 {
-        self.nodes.values().map(Node::size).sum()
+        self.iter().map(|(_, n)| n.size()).sum()
     }
 
     /// What changed from `base` to `self`, as a layer holds it.
@@ -670,8 +675,8 @@ impl Fs {
             return LayerDiff::default();
         }
         let mut changes = Vec::new();
-        let mut old = base.nodes.iter().peekable();
-        let mut new = self.nodes.iter().peekable();
+        let mut old = base.iter().peekable();
+        let mut new = self.iter().peekable();
         let mut deleted_dirs: Vec<String> = Vec::new();
         loop {
             match (old.peek(), new.peek()) {
