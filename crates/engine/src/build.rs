@@ -1873,13 +1873,7 @@ impl<'a> Builder<'a> {
             let mut sel = Selection::new();
             sel.insert(
                 format!("/{name}"),
-                EntrySum {
-                    kind: "file".into(),
-                    digest: crate::digest::sha256_hex(data.as_bytes()),
-                    mode: 0o755,
-                    uid: 0,
-                    gid: 0,
-                },
+                EntrySum::root_file(data.as_bytes(), 0o755),
             );
             mount_inputs.push(MountInputs {
                 kind: "bind".into(),
@@ -2110,13 +2104,7 @@ impl<'a> Builder<'a> {
                 let mut files = Selection::new();
                 files.insert(
                     format!("/{base}"),
-                    EntrySum {
-                        kind: "file".into(),
-                        digest: crate::digest::sha256_hex(content.as_bytes()),
-                        mode: 0o600,
-                        uid: 0,
-                        gid: 0,
-                    },
+                    EntrySum::root_file(content.as_bytes(), 0o600),
                 );
                 actions.push(CopyInputs {
                     source: SourceInputs {
@@ -2187,16 +2175,7 @@ impl<'a> Builder<'a> {
             let path = format!("/{}", content.name);
             hfs.put(&path, Node::file(data.clone(), 0o644));
             let mut files = Selection::new();
-            files.insert(
-                path.clone(),
-                EntrySum {
-                    kind: "file".into(),
-                    digest: crate::digest::sha256_hex(data.as_bytes()),
-                    mode: 0o644,
-                    uid: 0,
-                    gid: 0,
-                },
-            );
+            files.insert(path.clone(), EntrySum::root_file(data.as_bytes(), 0o644));
             actions.push(CopyInputs {
                 source: SourceInputs {
                     origin: format!("heredoc {}", content.name),

@@ -991,13 +991,13 @@ mod tests {
             let mut s = Selection::new();
             s.insert(
                 "/aspnetapp/Program.cs".into(),
-                EntrySum {
+                Box::new(EntrySum {
                     kind: "file".into(),
                     digest: content.into(),
                     mode,
                     uid: 0,
                     gid: 0,
-                },
+                }),
             );
             s
         };

@@ -271,7 +271,19 @@ pub struct EntrySum {
 }
 
 impl EntrySum {
-    fn of(node: &Node) -> EntrySum {
+    /// A regular file with `content` and permission bits `mode`, owned by
+    /// root (what a heredoc or a modelled download gives).
+    pub fn root_file(content: &[u8], mode: u32) -> Box<EntrySum> {
+        Box::new(EntrySum {
+            kind: "file".into(),
+            digest: sha256_hex(content),
+            mode,
+            uid: 0,
+            gid: 0,
+        })
+    }
+
+    fn of(node: &Node) -> Box<EntrySum> {
         let (kind, digest) = match &node.kind {
             NodeKind::File { content, size } => (
                 "file",
@@ -284,19 +296,20 @@ impl EntrySum {
             NodeKind::Dir => ("dir", String::new()),
             NodeKind::Symlink(t) => ("symlink", sha256_hex(t.as_bytes())),
         };
-        EntrySum {
+        Box::new(EntrySum {
             kind: kind.to_string(),
             digest,
             mode: node.mode,
             uid: node.uid,
             gid: node.gid,
-        }
+        })
     }
 }
 
 /// The selected source entries by absolute source path: what a COPY's
-/// cache key is computed from.
-pub type Selection = BTreeMap<String, EntrySum>;
+/// cache key is computed from. (Boxed, as `State`'s images: one copy of
+/// `BTreeMap`'s node code in the wasm for all.)
+pub type Selection = BTreeMap<String, Box<EntrySum>>;
 
 /// The paths `src` names in `fs`: itself when it has no wildcard,
 /// otherwise every match (Go `filepath.Match` per path element), sorted.

@@ -37,12 +37,14 @@ pub struct DaemonState {
     /// Seconds since [`EPOCH`] on the modelled clock.
     #[serde(default)]
     pub clock: i64,
-    /// When each image (by ID) was created, Unix seconds.
+    /// When each image (by ID) was created, Unix seconds. (Boxed, as
+    /// `State`'s images: one copy of `BTreeMap`'s node code in the wasm
+    /// for all.)
     #[serde(default)]
-    pub created: BTreeMap<String, i64>,
-    /// When each image (by ID) was last tagged, Unix seconds.
+    pub created: BTreeMap<String, Box<i64>>,
+    /// When each image (by ID) was last tagged, Unix seconds (boxed too).
     #[serde(default)]
-    pub tagged: BTreeMap<String, i64>,
+    pub tagged: BTreeMap<String, Box<i64>>,
     /// Next ephemeral host port to try for `-P` and `-p 8080` (0: the
     /// start of the range).
     #[serde(default)]
@@ -73,8 +75,7 @@ pub fn created(state: &State, id: &str) -> i64 {
         .daemon
         .created
         .get(id)
-        .copied()
-        .unwrap_or(EPOCH - BASE_IMAGE_AGE)
+        .map_or(EPOCH - BASE_IMAGE_AGE, |t| **t)
 }
 
 /// The OCI `config` object of an image config, with BuildKit's field
@@ -465,11 +466,12 @@ pub fn pull(state: &mut State, name: &str) -> Result<PullOutcome, String> {
     if !state.images.contains_key(&id) {
         state.images.insert(id.clone(), Box::new(img));
     }
-    state
-        .daemon
-        .created
-        .entry(id.clone())
-        .or_insert(EPOCH - BASE_IMAGE_AGE);
+    if !state.daemon.created.contains_key(&id) {
+        state
+            .daemon
+            .created
+            .insert(id.clone(), Box::new(EPOCH - BASE_IMAGE_AGE));
+    }
     if !up_to_date {
         state.tags.insert(tag_key.clone(), id.clone());
     }
@@ -478,9 +480,18 @@ pub fn pull(state: &mut State, name: &str) -> Result<PullOutcome, String> {
         None => base.digest.clone(),
     };
     let repo_digest = format!("{}@{digest}", r.name());
-    let digests = state.daemon.repo_digests.entry(id.clone()).or_default();
-    if !digests.contains(&repo_digest) {
-        digests.push(repo_digest);
+    match state.daemon.repo_digests.get_mut(&id) {
+        Some(digests) => {
+            if !digests.contains(&repo_digest) {
+                digests.push(repo_digest);
+            }
+        }
+        None => {
+            state
+                .daemon
+                .repo_digests
+                .insert(id.clone(), vec![repo_digest]);
+        }
     }
     Ok(PullOutcome {
         reference: tag_key,
@@ -501,9 +512,11 @@ pub fn pull(state: &mut State, name: &str) -> Result<PullOutcome, String> {
 /// ID keeps its time, as a fully cached rebuild gives the same image).
 pub fn record_built(state: &mut State, id: &str, tagged: bool) {
     let at = now(state);
-    state.daemon.created.entry(id.to_string()).or_insert(at);
+    if !state.daemon.created.contains_key(id) {
+        state.daemon.created.insert(id.to_string(), Box::new(at));
+    }
     if tagged {
-        state.daemon.tagged.insert(id.to_string(), at);
+        state.daemon.tagged.insert(id.to_string(), Box::new(at));
     }
 }
 

@@ -497,20 +497,14 @@ pub fn analyze(layers: &[Vec<LayerEntry>], first_analysed: usize) -> WasteReport
     for (idx, l) in layers.iter().enumerate() {
         for e in l {
             match e.kind {
-                EntryKind::File => copies
-                    .entry(e.path.clone())
-                    .or_default()
-                    .push((idx, e.size, false)),
+                EntryKind::File => push_copy(&mut copies, e.path.clone(), (idx, e.size, false)),
                 EntryKind::Whiteout if idx >= first => {
-                    copies
-                        .entry(e.path.clone())
-                        .or_default()
-                        .push((idx, 0, true));
+                    push_copy(&mut copies, e.path.clone(), (idx, 0, true));
                     // A deleted directory hides what is under it.
                     for (rel, n) in below[idx].descendants(&e.path) {
                         if n.is_file() {
                             let p = paths::join(&[&e.path, &rel]);
-                            copies.entry(p).or_default().push((idx, 0, true));
+                            push_copy(&mut copies, p, (idx, 0, true));
                         }
                     }
                 }
@@ -561,6 +555,22 @@ pub fn analyze(layers: &[Vec<LayerEntry>], first_analysed: usize) -> WasteReport
         size_bytes: sizes.iter().sum(),
         user_size_bytes: sizes.iter().skip(1).sum(),
         inefficiencies,
+    }
+}
+
+/// Adds one stored copy (layer index, size, whether a whiteout hides it)
+/// to `path`'s list. (`get_mut` and `insert`, not the entry API: that is
+/// one copy of `BTreeMap`'s insertion code less in the wasm.)
+fn push_copy(
+    copies: &mut std::collections::BTreeMap<String, Vec<(usize, u64, bool)>>,
+    path: String,
+    copy: (usize, u64, bool),
+) {
+    match copies.get_mut(&path) {
+        Some(list) => list.push(copy),
+        None => {
+            copies.insert(path, vec![copy]);
+        }
     }
 }
 

@@ -157,15 +157,22 @@ fn rows_of(s: &Summary, digests_shown: bool, trunc: bool, now: i64) -> Vec<Value
     let mut tags: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for t in &s.repo_tags {
         let (repo, tag) = split_repo_tag(t);
-        tags.entry(repo).or_default().push(tag);
+        match tags.get_mut(&repo) {
+            Some(ts) => ts.push(tag),
+            None => {
+                tags.insert(repo, vec![tag]);
+            }
+        }
     }
     let mut digests: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for d in &s.repo_digests {
         if let Some((repo, dg)) = d.split_once('@') {
-            digests
-                .entry(repo.to_string())
-                .or_default()
-                .push(dg.to_string());
+            match digests.get_mut(repo) {
+                Some(ds) => ds.push(dg.to_string()),
+                None => {
+                    digests.insert(repo.to_string(), vec![dg.to_string()]);
+                }
+            }
         }
     }
     let mut rows = Vec::new();
@@ -860,7 +867,7 @@ pub(crate) fn inspect_value(state: &State, img: &StoredImage) -> Value {
                 .daemon
                 .tagged
                 .get(&img.id)
-                .map_or_else(|| "0001-01-01T00:00:00Z".to_string(), |t| rfc3339(*t)),
+                .map_or_else(|| "0001-01-01T00:00:00Z".to_string(), |t| rfc3339(**t)),
         },
     };
     let text = serde_json::to_string(&doc).unwrap_or_default();
@@ -1218,7 +1225,7 @@ pub(crate) fn tag(ctx: &mut Ctx<'_>, cmd: &Command, args: &[String]) -> Res {
     let key = r.with_default_tag().to_string();
     ctx.state.tags.insert(key, img.id.clone());
     let at = store::now(ctx.state);
-    ctx.state.daemon.tagged.insert(img.id, at);
+    ctx.state.daemon.tagged.insert(img.id, Box::new(at));
     Ok(())
 }
 
