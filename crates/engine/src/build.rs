@@ -2369,10 +2369,14 @@ impl<'a> Builder<'a> {
         let mut groups: Vec<Vec<usize>> = Vec::new();
         let mut by_def: BTreeMap<String, usize> = BTreeMap::new();
         for (id, v) in self.vertices.iter().enumerate() {
-            let g = *by_def.entry(v.def.clone()).or_insert_with(|| {
-                groups.push(Vec::new());
-                groups.len() - 1
-            });
+            let g = match by_def.get(&v.def) {
+                Some(&g) => g,
+                None => {
+                    groups.push(Vec::new());
+                    by_def.insert(v.def.clone(), groups.len() - 1);
+                    groups.len() - 1
+                }
+            };
             groups[g].push(id);
             group_of[id] = g;
         }

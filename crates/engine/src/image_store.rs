@@ -324,8 +324,12 @@ pub fn layer_usage(state: &State) -> BTreeMap<String, (u64, usize)> {
     let mut usage: BTreeMap<String, (u64, usize)> = BTreeMap::new();
     for img in state.images.values() {
         for (chain, l) in chain_ids(img).into_iter().zip(&img.layers) {
-            let e = usage.entry(chain).or_insert((l.size, 0));
-            e.1 += 1;
+            match usage.get_mut(&chain) {
+                Some(e) => e.1 += 1,
+                None => {
+                    usage.insert(chain, (l.size, 1));
+                }
+            }
         }
     }
     usage

@@ -44,7 +44,12 @@ pub fn go_g(x: f64, precision: usize) -> String {
     }
     let e_form = crate::numfmt::exp(x, p - 1);
     let (mantissa, exp) = e_form.split_once('e').unwrap_or((&e_form, "0"));
-    let exp: i32 = exp.parse().unwrap_or(0);
+    // (Parsed as i64, as everywhere else: one integer parser in the wasm.)
+    let exp = exp
+        .parse::<i64>()
+        .ok()
+        .and_then(|e| i32::try_from(e).ok())
+        .unwrap_or(0);
     if exp < -4 || exp >= p as i32 {
         let m = trim_fraction(mantissa);
         let sign = if exp < 0 { '-' } else { '+' };
@@ -386,7 +391,12 @@ mod tests {
         }
         let e_form = format!("{:.*e}", p - 1, x);
         let (mantissa, exp) = e_form.split_once('e').unwrap_or((&e_form, "0"));
-        let exp: i32 = exp.parse().unwrap_or(0);
+        // (Parsed as i64, as everywhere else: one integer parser in the wasm.)
+        let exp = exp
+            .parse::<i64>()
+            .ok()
+            .and_then(|e| i32::try_from(e).ok())
+            .unwrap_or(0);
         if exp < -4 || exp >= p as i32 {
             let m = trim_fraction(mantissa);
             let sign = if exp < 0 { '-' } else { '+' };

@@ -739,7 +739,8 @@ fn go_parse_int(s: &str) -> Option<i64> {
     if !is_int_syntax(s) {
         return None;
     }
-    s.parse::<i32>().ok().map(i64::from)
+    // An i32, parsed as i64 (one integer parser in the wasm).
+    s.parse::<i64>().ok().filter(|n| i32::try_from(*n).is_ok())
 }
 
 /// An instruction's flags, parsed with the build's [`parse_flags`]; the
