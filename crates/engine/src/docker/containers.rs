@@ -439,7 +439,7 @@ fn view(state: &State, c: &Container, img: Option<&StoredImage>) -> ContainerVie
         };
         files.insert(
             path.clone(),
-            FsEntry {
+            Box::new(FsEntry {
                 kind,
                 mode: node.mode,
                 uid: node.uid,
@@ -447,7 +447,7 @@ fn view(state: &State, c: &Container, img: Option<&StoredImage>) -> ContainerVie
                 size,
                 content,
                 mtime,
-            },
+            }),
         );
     }
     ContainerView {

@@ -40,7 +40,7 @@ impl ToolFamily {
     /// Guesses the family from the file system: `/etc/alpine-release` or
     /// `/bin/busybox` mean BusyBox, `/etc/debian_version` or an
     /// os-release of Debian/Ubuntu mean coreutils, else none.
-    pub fn detect(files: &BTreeMap<String, FsEntry>) -> ToolFamily {
+    pub fn detect(files: &BTreeMap<String, Box<FsEntry>>) -> ToolFamily {
         if files.contains_key("/etc/alpine-release") || files.contains_key("/bin/busybox") {
             return ToolFamily::Busybox;
         }
@@ -163,8 +163,10 @@ pub struct ProcessInfo {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ContainerView {
     /// Absolute paths (no trailing slash) to entries; parent directories
-    /// that are not listed exist implicitly (root-owned, 0755).
-    pub files: BTreeMap<String, FsEntry>,
+    /// that are not listed exist implicitly (root-owned, 0755). (Boxed, as
+    /// a file system's nodes: one copy of `BTreeMap`'s node code in the
+    /// wasm for both.)
+    pub files: BTreeMap<String, Box<FsEntry>>,
     /// Tool implementation.
     pub family: ToolFamily,
     /// Container hostname.
@@ -312,7 +314,7 @@ impl Ctx<'_> {
             }
         }
         let entry = match self.view.files.get(&current) {
-            Some(e) => e.clone(),
+            Some(e) => FsEntry::clone(e),
             None if is_implicit_dir(self.view, &current) => FsEntry::dir(),
             None => return None,
         };
@@ -353,13 +355,12 @@ impl Ctx<'_> {
                         .view
                         .files
                         .get(&path)
-                        .cloned()
-                        .unwrap_or_else(FsEntry::dir),
+                        .map_or_else(FsEntry::dir, |e| FsEntry::clone(e)),
                     path,
                 },
                 (_, false) => Node {
                     path,
-                    entry: e.clone(),
+                    entry: FsEntry::clone(e),
                 },
             };
             match at {
@@ -1266,7 +1267,7 @@ mod tests {
         files.insert("/root".to_string(), root_dir);
         files.insert("/app/.hidden".to_string(), FsEntry::file(""));
         ContainerView {
-            files,
+            files: files.into_iter().map(|(k, e)| (k, Box::new(e))).collect(),
             family,
             hostname: "0123456789ab".into(),
             config_env: sv(&["ASPNETCORE_HTTP_PORTS=8080", "APP_UID=1654"]),
@@ -1527,10 +1528,10 @@ drwxr-xr-x    3 root     root          4096 Jan  1  1970 wwwroot\n||0",
         let mut v = view(GNU);
         v.files.insert(
             "/usr/bin/dotnet".into(),
-            FsEntry {
+            Box::new(FsEntry {
                 mode: 0o755,
                 ..FsEntry::file("")
-            },
+            }),
         );
         let r = exec(&v, &["c", "dotnet", "--info"]);
         assert_eq!(r.exit_code, 0);
@@ -1560,10 +1561,13 @@ drwxr-xr-x    3 root     root          4096 Jan  1  1970 wwwroot\n||0",
         assert_eq!(ToolFamily::detect(&files), ToolFamily::None);
         files.insert(
             "/etc/os-release".into(),
-            FsEntry::file("NAME=\"Alpine Linux\"\nID=alpine\n"),
+            Box::new(FsEntry::file("NAME=\"Alpine Linux\"\nID=alpine\n")),
         );
         assert_eq!(ToolFamily::detect(&files), ToolFamily::Busybox);
-        files.insert("/etc/os-release".into(), FsEntry::file("ID=debian\n"));
+        files.insert(
+            "/etc/os-release".into(),
+            Box::new(FsEntry::file("ID=debian\n")),
+        );
         assert_eq!(ToolFamily::detect(&files), ToolFamily::Coreutils);
         assert_eq!(civil(0), (1970, 1, 1, 0, 0));
         assert_eq!(civil(NOW), (2024, 5, 1, 12, 0));

@@ -147,6 +147,7 @@ mod tests {
         ] {
             files.insert(format!("/app/{f}"), FsEntry::file(""));
         }
+        let files = files.into_iter().map(|(k, e)| (k, Box::new(e))).collect();
         let view = ContainerView {
             family: ToolFamily::detect(&files),
             files,
