@@ -7,7 +7,7 @@
 //! check, container creation (port specs, restart policy, working
 //! directory, command, name), then start (user lookup, host ports).
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use serde::Serialize;
 
@@ -20,7 +20,6 @@ use super::process::{
 use super::user::{resolve_user, ProcessUser};
 use super::DockerError;
 use crate::image::ImageConfig;
-use crate::shared_sort;
 
 /// First port of the ephemeral range Docker allocates from (Linux
 /// `ip_local_port_range` default 32768-60999).
@@ -467,16 +466,20 @@ pub fn plan_run(
     let app = detect_app(&resolution.argv, &env_vars);
 
     // Exposed ports: image EXPOSE, --expose, and every -p container port.
-    let mut exposed: BTreeSet<(u16, Protocol)> = shared_sort::collect_by_insert(
-        image
-            .exposed_ports
-            .keys()
-            .filter_map(|k| parse_exposed_key(k)),
-    );
+    let mut exposed: Vec<(u16, Protocol)> = Vec::new();
+    for k in image.exposed_ports.keys() {
+        if let Some(p) = parse_exposed_key(k) {
+            add_port(&mut exposed, p);
+        }
+    }
     let image_exposed = exposed.clone();
-    exposed.extend(opts.expose.iter().copied());
+    for &p in &opts.expose {
+        add_port(&mut exposed, p);
+    }
     let declared = exposed.clone();
-    exposed.extend(opts.publish.iter().map(|p| (p.container_port, p.protocol)));
+    for p in &opts.publish {
+        add_port(&mut exposed, (p.container_port, p.protocol));
+    }
 
     let mut warnings = Vec::new();
     let mut docker_stderr = opts.stderr.clone();
@@ -793,14 +796,22 @@ fn validate_mount(command: RunCommand, m: &MountSpec) -> Result<(), DockerError>
     }
 }
 
+/// Adds a port to a sorted list of ports, once. (A sorted vector, not a
+/// `BTreeSet`: one set type less in the wasm.)
+fn add_port(ports: &mut Vec<(u16, Protocol)>, port: (u16, Protocol)) {
+    if let Err(at) = ports.binary_search(&port) {
+        ports.insert(at, port);
+    }
+}
+
 /// Checks one container port against the app model and EXPOSE.
 fn check_port(
     host_port: u16,
     port: u16,
     proto: Protocol,
     app: Option<&AppModel>,
-    declared: &BTreeSet<(u16, Protocol)>,
-    image_exposed: &BTreeSet<(u16, Protocol)>,
+    declared: &[(u16, Protocol)],
+    image_exposed: &[(u16, Protocol)],
 ) -> (PortStatus, Option<bool>, String) {
     if let Some(app) = app.filter(|a| !a.listeners.is_empty() || a.confidence == Confidence::Known)
     {
