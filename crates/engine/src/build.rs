@@ -1338,7 +1338,10 @@ impl<'a> Builder<'a> {
                             c.span,
                         ));
                     }
-                    self.ds[i].config.volumes.insert(v.clone(), EmptyObject {});
+                    self.ds[i]
+                        .config
+                        .volumes
+                        .insert(v.clone(), Box::new(EmptyObject {}));
                     out.push(v);
                 }
                 self.history(i, format!("VOLUME [{}]", out.join(" ")), false);
@@ -1408,7 +1411,7 @@ impl<'a> Builder<'a> {
                     self.ds[i]
                         .config
                         .exposed_ports
-                        .insert(p.clone(), EmptyObject {});
+                        .insert(p.clone(), Box::new(EmptyObject {}));
                 }
                 let shown: Vec<String> = parsed.iter().map(|p| format!("{p}:{{}}")).collect();
                 self.history(i, format!("EXPOSE map[{}]", shown.join(" ")), false);

@@ -555,7 +555,8 @@ fn config_for(family: Family, version: &str) -> ImageConfig {
             ]);
             c.entrypoint = Some(vec!["/docker-entrypoint.sh".into()]);
             c.cmd = Some(vec!["nginx".into(), "-g".into(), "daemon off;".into()]);
-            c.exposed_ports.insert("80/tcp".into(), EmptyObject {});
+            c.exposed_ports
+                .insert("80/tcp".into(), Box::new(EmptyObject {}));
             c.stop_signal = "SIGQUIT".into();
             c.labels.insert(
                 "maintainer".into(),

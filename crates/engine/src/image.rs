@@ -29,10 +29,10 @@ pub struct ImageConfig {
     pub user: String,
     /// EXPOSEd ports as `8080/tcp`.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub exposed_ports: BTreeMap<String, EmptyObject>,
+    pub exposed_ports: BTreeMap<String, Box<EmptyObject>>,
     /// VOLUME paths.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub volumes: BTreeMap<String, EmptyObject>,
+    pub volumes: BTreeMap<String, Box<EmptyObject>>,
     /// LABELs.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub labels: BTreeMap<String, String>,
@@ -54,7 +54,9 @@ pub struct ImageConfig {
     pub args_escaped: bool,
 }
 
-/// The `{}` Docker uses as the value of set-like maps.
+/// The `{}` Docker uses as the value of set-like maps. The maps hold it
+/// boxed (a box of nothing allocates nothing): as `State`'s boxed images,
+/// they then share one copy of `BTreeMap`'s node code in the wasm.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EmptyObject {}
 
@@ -136,7 +138,8 @@ mod tests {
             cmd: Some(vec!["dotnet".into(), "app.dll".into()]),
             ..Default::default()
         };
-        c.exposed_ports.insert("8080/tcp".into(), EmptyObject {});
+        c.exposed_ports
+            .insert("8080/tcp".into(), Box::new(EmptyObject {}));
         let json = serde_json::to_string(&c).unwrap_or_default();
         assert_eq!(
             json,

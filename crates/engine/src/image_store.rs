@@ -90,7 +90,7 @@ pub struct OciConfig<'a> {
     pub user: &'a str,
     /// EXPOSE.
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
-    pub exposed_ports: &'a BTreeMap<String, EmptyObject>,
+    pub exposed_ports: &'a BTreeMap<String, Box<EmptyObject>>,
     /// ENV.
     #[serde(skip_serializing_if = "<[String]>::is_empty")]
     pub env: &'a [String],
@@ -102,7 +102,7 @@ pub struct OciConfig<'a> {
     pub cmd: Option<&'a Vec<String>>,
     /// VOLUME.
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
-    pub volumes: &'a BTreeMap<String, EmptyObject>,
+    pub volumes: &'a BTreeMap<String, Box<EmptyObject>>,
     /// WORKDIR.
     #[serde(skip_serializing_if = "str::is_empty")]
     pub working_dir: &'a str,
@@ -568,7 +568,8 @@ mod tests {
             working_dir: "/app".into(),
             ..Default::default()
         };
-        c.exposed_ports.insert("8080/tcp".into(), EmptyObject {});
+        c.exposed_ports
+            .insert("8080/tcp".into(), Box::new(EmptyObject {}));
         let layers = vec![LayerInfo {
             digest: "sha256:aa".into(),
             size: 1,

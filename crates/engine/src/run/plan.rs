@@ -1297,7 +1297,8 @@ app:x:1654:1654::/home/app:/bin/sh\n";
             working_dir: "/app".into(),
             ..Default::default()
         };
-        c.exposed_ports.insert("8080/tcp".into(), EmptyObject {});
+        c.exposed_ports
+            .insert("8080/tcp".into(), Box::new(EmptyObject {}));
         c
     }
 
@@ -1465,7 +1466,8 @@ app:x:1654:1654::/home/app:/bin/sh\n";
     #[test]
     fn publish_all_and_ephemeral_ports() {
         let mut img = aspnetapp();
-        img.exposed_ports.insert("8443/tcp".into(), EmptyObject {});
+        img.exposed_ports
+            .insert("8443/tcp".into(), Box::new(EmptyObject {}));
         check(
             &["-P", "aspnetapp"],
             &img,
@@ -1673,7 +1675,8 @@ app:x:1654:1654::/home/app:/bin/sh\n";
                 Some(&["/docker-entrypoint.sh"]),
                 Some(&["nginx", "-g", "daemon off;"]),
             );
-            c.exposed_ports.insert("80/tcp".into(), EmptyObject {});
+            c.exposed_ports
+                .insert("80/tcp".into(), Box::new(EmptyObject {}));
             c.stop_signal = "SIGQUIT".into();
             c
         };
@@ -1689,7 +1692,8 @@ app:x:1654:1654::/home/app:/bin/sh\n";
         );
         let unknown = {
             let mut c = img(None, Some(&["/usr/local/bin/myserver"]));
-            c.exposed_ports.insert("9000/tcp".into(), EmptyObject {});
+            c.exposed_ports
+                .insert("9000/tcp".into(), Box::new(EmptyObject {}));
             c
         };
         check(
