@@ -23,7 +23,7 @@
 //! * `--no-cache` / `--no-cache-filter` make RUN, COPY and ADD run again
 //!   (not WORKDIR, not FROM), and everything built on them.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use layerlab_syntax::words::{EnvGetter, Lexer};
 use layerlab_syntax::{Dockerfile, Span};
@@ -962,11 +962,12 @@ fn run_build(
         }
     }
 
-    // Cycles and reachability from the target.
-    let mut reachable = BTreeSet::new();
+    // Cycles and reachability from the target. (Flags by stage index, not
+    // a `BTreeSet<usize>`: one set type less in the wasm.)
+    let mut reachable = vec![false; b.ds.len()];
     let mut stack = vec![target];
     while let Some(s) = stack.pop() {
-        if !reachable.insert(s) {
+        if std::mem::replace(&mut reachable[s], true) {
             continue;
         }
         if let Some(base) = b.ds[s].base {
@@ -974,8 +975,8 @@ fn run_build(
         }
         stack.extend(b.ds[s].deps.iter().copied());
     }
-    for &s in &reachable {
-        let mut seen = BTreeSet::new();
+    for s in (0..b.ds.len()).filter(|&s| reachable[s]) {
+        let mut seen = vec![false; b.ds.len()];
         let mut st = vec![s];
         while let Some(x) = st.pop() {
             let mut next: Vec<usize> = b.ds[x].deps.clone();
@@ -991,7 +992,7 @@ fn run_build(
                         b.ds[s].span,
                     ));
                 }
-                if seen.insert(n) {
+                if !std::mem::replace(&mut seen[n], true) {
                     st.push(n);
                 }
             }
@@ -1004,7 +1005,7 @@ fn run_build(
         if b.ds[i].base.is_some() || b.ds[i].base_name == "scratch" {
             continue;
         }
-        if !reachable.contains(&i) {
+        if !reachable[i] {
             continue;
         }
         let name = b.ds[i].base_name.clone();
@@ -1102,7 +1103,7 @@ fn run_build(
 
     // Dispatch every reachable stage, in file order.
     for i in 0..b.ds.len() {
-        if !reachable.contains(&i) || b.ds[i].dispatched {
+        if !reachable[i] || b.ds[i].dispatched {
             continue;
         }
         if b.runtime_error.is_some() {
@@ -1114,7 +1115,7 @@ fn run_build(
     let skipped_stages: Vec<String> =
         b.ds.iter()
             .enumerate()
-            .filter(|(i, d)| !d.unregistered && !reachable.contains(i))
+            .filter(|&(i, d)| !d.unregistered && !reachable[i])
             .map(|(_, d)| {
                 if d.stage_name.is_empty() {
                     name_of(d)
@@ -1145,7 +1146,7 @@ impl<'a> Builder<'a> {
     fn stage_reports(
         &self,
         target: usize,
-        reachable: &BTreeSet<usize>,
+        reachable: &[bool],
     ) -> (Vec<StageReport>, BTreeMap<String, Vec<LayerFileChange>>) {
         let target_name = {
             let t = &self.ds[target];
@@ -1180,7 +1181,7 @@ impl<'a> Builder<'a> {
                     dependencies.push(StageDependency { kind, source, line });
                 }
             }
-            let needed = reachable.contains(&i);
+            let needed = reachable[i];
             let layers = if d.dispatched {
                 d.layers.clone()
             } else {
