@@ -3,8 +3,6 @@
 //! [`State`](crate::state::State)), with a reason a learner understands for
 //! every pass and every failure.
 
-use std::collections::BTreeMap;
-
 use serde::Serialize;
 
 use super::check::{Check, CheckSpec, CountRange, Edit, EditAction, ExecFormOf};
@@ -66,7 +64,7 @@ pub fn evaluate(exercise: &Exercise, project: &Context) -> Evaluation {
     let mut ev = Evaluator {
         exercise,
         project,
-        builds: BTreeMap::new(),
+        builds: Vec::new(),
     };
     let results: Vec<CheckResult> = exercise
         .checks
@@ -129,7 +127,9 @@ struct Built {
 struct Evaluator<'a> {
     exercise: &'a Exercise,
     project: &'a Context,
-    builds: BTreeMap<Option<String>, Result<Built, Verdict>>,
+    /// The builds made so far, by target: a few at most, so a vector
+    /// searched in order (not a map type of its own in the wasm).
+    builds: Vec<(Option<String>, Result<Built, Verdict>)>,
 }
 
 /// Looks base images up in the catalog (for the build checks that read
@@ -203,6 +203,22 @@ fn build_failure(report: &BuildReport, what: &str) -> Verdict {
     v.at(line).with(failed)
 }
 
+/// Builds the learner's project for `target`.
+fn build_for(
+    exercise: &Exercise,
+    project: &Context,
+    target: Option<String>,
+) -> Result<Built, Verdict> {
+    let text = dockerfile_text(exercise, project)?;
+    let mut state = State::new();
+    let report = build(&text, project, &build_options(exercise, target), &mut state);
+    if report.image.is_some() && report.error.is_none() {
+        Ok(Built { report, state })
+    } else {
+        Err(build_failure(&report, "the build"))
+    }
+}
+
 impl Evaluator<'_> {
     fn target_of(&self, spec: &CheckSpec) -> Option<String> {
         spec.target
@@ -212,20 +228,15 @@ impl Evaluator<'_> {
 
     /// The build for `target`, made once.
     fn built(&mut self, target: Option<String>) -> Result<&Built, &Verdict> {
-        let (exercise, project) = (self.exercise, self.project);
-        self.builds
-            .entry(target.clone())
-            .or_insert_with(|| {
-                let text = dockerfile_text(exercise, project)?;
-                let mut state = State::new();
-                let report = build(&text, project, &build_options(exercise, target), &mut state);
-                if report.image.is_some() && report.error.is_none() {
-                    Ok(Built { report, state })
-                } else {
-                    Err(build_failure(&report, "the build"))
-                }
-            })
-            .as_ref()
+        let at = match self.builds.iter().position(|(t, _)| *t == target) {
+            Some(at) => at,
+            None => {
+                let made = build_for(self.exercise, self.project, target.clone());
+                self.builds.push((target, made));
+                self.builds.len() - 1
+            }
+        };
+        self.builds[at].1.as_ref()
     }
 
     fn image(&mut self, spec: &CheckSpec) -> Result<BuiltImage, Verdict> {
