@@ -393,8 +393,9 @@ struct Builder<'a> {
     context_used: bool,
     runtime_error: Option<(BuildError, Option<usize>)>,
     /// The file changes of every layer made, by layer digest, with the
-    /// bytes estimated beyond them (kept in the image store).
-    layer_diffs: BTreeMap<String, (LayerDiff, u64)>,
+    /// bytes estimated beyond them (kept in the image store). (Boxed, as
+    /// `State`'s layers: one copy of `BTreeMap`'s node code for both.)
+    layer_diffs: BTreeMap<String, Box<(LayerDiff, u64)>>,
 }
 
 fn name_of(ds: &Ds) -> String {
@@ -1188,7 +1189,7 @@ impl<'a> Builder<'a> {
                 Vec::new()
             };
             for l in layers.iter().filter(|l| l.base.is_none()) {
-                if let Some((diff, _)) = self.layer_diffs.get(&l.digest) {
+                if let Some((diff, _)) = self.layer_diffs.get(&l.digest).map(|d| &**d) {
                     files
                         .entry(l.digest.clone())
                         .or_insert_with(|| file_changes(diff));
@@ -1645,7 +1646,7 @@ impl<'a> Builder<'a> {
             if let Some(l) = &self.vertices[vid].layer {
                 let estimated = self.vertices[vid].estimated_bytes;
                 self.layer_diffs
-                    .insert(digest.clone(), (l.clone(), estimated));
+                    .insert(digest.clone(), Box::new((l.clone(), estimated)));
             }
             self.ds[i].layers.push(LayerInfo {
                 digest,

@@ -224,14 +224,14 @@ pub fn image_id(
 pub fn record_layers(
     state: &mut State,
     layers: &[LayerInfo],
-    diffs: &BTreeMap<String, (LayerDiff, u64)>,
+    diffs: &BTreeMap<String, Box<(LayerDiff, u64)>>,
 ) {
     let at = now(state);
     for l in layers.iter().filter(|l| l.base.is_none()) {
         if state.layers.contains_key(&l.digest) {
             continue;
         }
-        if let Some((diff, estimated)) = diffs.get(&l.digest) {
+        if let Some((diff, estimated)) = diffs.get(&l.digest).map(|d| &**d) {
             state.layers.insert(
                 l.digest.clone(),
                 Box::new(StoredLayer {

@@ -447,7 +447,9 @@ pub fn analyze(layers: &[Vec<LayerEntry>], first_analysed: usize) -> WasteReport
         cumulative: u64,
         min: Option<u64>,
     }
-    let mut dive: BTreeMap<String, Data> = BTreeMap::new();
+    // (Boxed, as `State`'s images: one copy of `BTreeMap`'s node code in
+    // the wasm for all.)
+    let mut dive: BTreeMap<String, Box<Data>> = BTreeMap::new();
     for (idx, l) in layers.iter().enumerate().skip(first) {
         for (k, e) in l.iter().enumerate() {
             let is_leaf = !l
@@ -468,14 +470,19 @@ pub fn analyze(layers: &[Vec<LayerEntry>], first_analysed: usize) -> WasteReport
                 EntryKind::File => e.size,
                 _ => 0,
             };
-            let d = dive.entry(e.path.clone()).or_insert(Data {
-                count: 0,
-                cumulative: 0,
-                min: None,
-            });
-            d.count += 1;
-            d.cumulative += size;
-            d.min = Some(d.min.map_or(size, |m| m.min(size)));
+            if !dive.contains_key(&e.path) {
+                let first = Data {
+                    count: 0,
+                    cumulative: 0,
+                    min: None,
+                };
+                dive.insert(e.path.clone(), Box::new(first));
+            }
+            if let Some(d) = dive.get_mut(&e.path) {
+                d.count += 1;
+                d.cumulative += size;
+                d.min = Some(d.min.map_or(size, |m| m.min(size)));
+            }
         }
     }
     let (mut min_sum, mut cum_sum, mut dive_wasted) = (0u64, 0u64, 0u64);
