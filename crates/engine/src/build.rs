@@ -1002,11 +1002,11 @@ fn run_build(
 
     // Base images (resolved for every state built on an image).
     let mut resolved: Vec<ResolvedImage> = Vec::new();
-    for i in 0..b.ds.len() {
+    for (i, &wanted) in reachable.iter().enumerate() {
         if b.ds[i].base.is_some() || b.ds[i].base_name == "scratch" {
             continue;
         }
-        if !reachable[i] {
+        if !wanted {
             continue;
         }
         let name = b.ds[i].base_name.clone();
@@ -1103,8 +1103,8 @@ fn run_build(
     }
 
     // Dispatch every reachable stage, in file order.
-    for i in 0..b.ds.len() {
-        if !reachable[i] || b.ds[i].dispatched {
+    for (i, &wanted) in reachable.iter().enumerate() {
+        if !wanted || b.ds[i].dispatched {
             continue;
         }
         if b.runtime_error.is_some() {
