@@ -210,17 +210,24 @@ impl BaseImage {
     /// The modelled file system of the image (built once per image and
     /// shared: cloning an [`Fs`] is cheap).
     pub fn filesystem(&self) -> Fs {
+        // By family and version: a few dozen at most, so a vector searched
+        // in order (not a map type of its own in the wasm).
         thread_local! {
-            static FILESYSTEMS: std::cell::RefCell<std::collections::BTreeMap<(String, String), Fs>> =
-                const { std::cell::RefCell::new(std::collections::BTreeMap::new()) };
+            static FILESYSTEMS: std::cell::RefCell<Vec<(Family, String, Fs)>> =
+                const { std::cell::RefCell::new(Vec::new()) };
         }
-        let key = (format!("{:?}", self.family), self.version.clone());
         FILESYSTEMS.with(|cache| {
-            if let Some(fs) = cache.borrow().get(&key) {
+            if let Some((_, _, fs)) = cache
+                .borrow()
+                .iter()
+                .find(|(f, v, _)| *f == self.family && *v == self.version)
+            {
                 return fs.clone();
             }
             let fs = build_fs(self.family, &self.version);
-            cache.borrow_mut().insert(key, fs.clone());
+            cache
+                .borrow_mut()
+                .push((self.family, self.version.clone(), fs.clone()));
             fs
         })
     }
