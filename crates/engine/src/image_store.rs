@@ -319,15 +319,16 @@ pub fn analyze(state: &State, img: &StoredImage, exclude_base: bool) -> WasteRep
 }
 
 /// Sizes of every layer in the store, by chain ID, with how many images
-/// use each.
-pub fn layer_usage(state: &State) -> BTreeMap<String, (u64, usize)> {
-    let mut usage: BTreeMap<String, (u64, usize)> = BTreeMap::new();
+/// use each. (Boxed, as `State`'s layers: one copy of `BTreeMap`'s node
+/// code in the wasm for both.)
+pub fn layer_usage(state: &State) -> BTreeMap<String, Box<(u64, usize)>> {
+    let mut usage: BTreeMap<String, Box<(u64, usize)>> = BTreeMap::new();
     for img in state.images.values() {
         for (chain, l) in chain_ids(img).into_iter().zip(&img.layers) {
             match usage.get_mut(&chain) {
                 Some(e) => e.1 += 1,
                 None => {
-                    usage.insert(chain, (l.size, 1));
+                    usage.insert(chain, Box::new((l.size, 1)));
                 }
             }
         }
@@ -337,7 +338,7 @@ pub fn layer_usage(state: &State) -> BTreeMap<String, (u64, usize)> {
 
 /// The total size of the layer store (every layer once).
 pub fn layers_size(state: &State) -> u64 {
-    layer_usage(state).values().map(|(s, _)| s).sum()
+    layer_usage(state).values().map(|u| u.0).sum()
 }
 
 /// An image's shared size: its layers that another image uses too.
@@ -346,7 +347,7 @@ pub fn shared_size(state: &State, img: &StoredImage) -> u64 {
     chain_ids(img)
         .iter()
         .zip(&img.layers)
-        .filter(|(c, _)| usage.get(*c).is_some_and(|(_, n)| *n > 1))
+        .filter(|(c, _)| usage.get(*c).is_some_and(|u| u.1 > 1))
         .map(|(_, l)| l.size)
         .sum()
 }

@@ -1128,7 +1128,7 @@ fn delete_image(
     state.daemon.tagged.remove(&id);
     records.push((true, id.clone()));
     for c in chains.iter().rev() {
-        if before.get(c).is_some_and(|(_, n)| *n == 1) {
+        if before.get(c).is_some_and(|u| u.1 == 1) {
             records.push((true, c.clone()));
         }
     }
