@@ -44,7 +44,7 @@ pub fn go_g(x: f64, precision: usize) -> String {
     }
     let e_form = crate::numfmt::exp(x, p - 1);
     let (mantissa, exp) = e_form.split_once('e').unwrap_or((&e_form, "0"));
-    // (Parsed as i64, as everywhere else: one integer parser in the wasm.)
+    // (Parsed as i64 and narrowed: no parser of its own for i32 in the wasm.)
     let exp = exp
         .parse::<i64>()
         .ok()
@@ -391,7 +391,7 @@ mod tests {
         }
         let e_form = format!("{:.*e}", p - 1, x);
         let (mantissa, exp) = e_form.split_once('e').unwrap_or((&e_form, "0"));
-        // (Parsed as i64, as everywhere else: one integer parser in the wasm.)
+        // (Parsed as i64 and narrowed: no parser of its own for i32 in the wasm.)
         let exp = exp
             .parse::<i64>()
             .ok()

@@ -739,7 +739,8 @@ fn go_parse_int(s: &str) -> Option<i64> {
     if !is_int_syntax(s) {
         return None;
     }
-    // An i32, parsed as i64 (one integer parser in the wasm).
+    // An i32, parsed as i64 and checked (no parser of its own for i32 in
+    // the wasm).
     s.parse::<i64>().ok().filter(|n| i32::try_from(*n).is_ok())
 }
 
