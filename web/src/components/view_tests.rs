@@ -13,18 +13,30 @@ use yew::prelude::*;
 use crate::bridge::{
     analyze, size_text, BuildSettings, FileChangeVm, LayerVm, RunVm, Session, Severity,
 };
+use crate::bridge::{GraphNodeVm, StepVm};
+use crate::components::build_controls::{build_controls, BuildControlsProps};
+use crate::components::build_view::{
+    build_view_of, familiar, stage_section_id, step_row, BuildViewProps,
+};
+use crate::components::el::forward;
 use crate::components::el::tests::markup;
+use crate::components::el::{cls, el, lit, send, text, txt};
+use crate::components::exercise_panel::{exercise_panel, ExercisePanelProps};
 use crate::components::images_view::{images_view, ImagesViewProps};
 use crate::components::layers_view::{layer_list, layer_source, summary};
 use crate::components::markdown::{blocks, inlines};
 use crate::components::problems::{plural, problems, ProblemsProps};
 use crate::components::run_view::{run_view, RunViewProps};
+use crate::components::stage_graph::{stage_graph, StageGraphProps};
 use crate::components::status_bar::{status_bar, StatusBarProps};
 use crate::components::timeline::{timeline, TimelineProps};
+use crate::components::toolbar::{toolbar, ToolbarProps};
+use crate::exercises::{self, ExerciseAction};
 use crate::project::{Project, ProjectFile, SAMPLES};
 use crate::state::Action;
 use layerlab_engine::docker::versions;
 use layerlab_engine::exercise::markdown::{Block, Inline};
+use web_sys::HtmlSelectElement;
 
 fn old_images_view(props: &ImagesViewProps) -> Html {
     let vm = &props.images;
@@ -491,6 +503,438 @@ fn markdown_makes_the_markup_of_the_html_it_replaced() {
 
 /// Projects: every sample, and the default one with a Dockerfile that
 /// fails to parse, one that fails to build, and one with warnings.
+fn old_step_row(step: &StepVm, selected: bool, on_action: &Callback<Action>) -> Html {
+    let onclick = send(
+        on_action,
+        Action::SelectStep {
+            vertex: step.vertex,
+            line: step.line,
+            end_line: step.end_line,
+        },
+    );
+    let status = if step.error.is_some() {
+        "error"
+    } else if step.cached {
+        "cached"
+    } else {
+        "run"
+    };
+    html! {
+        <li class={classes!("step", status, selected.then_some("selected"))}
+            data-vertex={step.vertex.to_string()} data-name={step.name.clone()}
+            data-cached={step.cached.to_string()} data-reason={step.reason.clone().unwrap_or_default()}>
+            <button class="step-main" {onclick} aria-pressed={if selected { "true" } else { "false" }}
+                    title={format!("#{} {} (line {})", step.vertex, step.name, step.line)}>
+                <span class={cls("badge", Some(status))}>
+                    { match status { "error" => "ERROR", "cached" => "CACHED", _ => "RUN" } }
+                </span>
+                { text("span", "pos", &step.position) }
+                { text("code", "instr", &step.instruction) }
+                <span class="meta">
+                    if let Some(size) = &step.size {
+                        if !step.cached {
+                            <span class="size" title="Layer size">{ size.clone() }</span>
+                        }
+                    }
+                    <span class="dur" title="Modelled duration">{ if step.cached { "—".to_owned() } else { step.duration.clone() } }</span>
+                </span>
+            </button>
+            if let Some(reason) = &step.reason {
+                if !step.cached {
+                    <p class={cls("reason", Some(step.reason_kind))}>
+                        <span class="why">
+                            { match step.reason_kind { "cause" => "Cache miss: ", "chain" => "↳ ", _ => "" } }
+                        </span>
+                        { txt(reason) }
+                    </p>
+                }
+            }
+            if let Some(err) = &step.error {
+                { text("p", "reason error-text", err) }
+            }
+            if selected && (!step.output.is_empty() || !step.notes.is_empty()) {
+                <pre class="step-output">
+                    { step.output.join("\n") }
+                    if !step.notes.is_empty() {
+                        { if step.output.is_empty() { "" } else { "\n" } }
+                        { step.notes.iter().map(|n| format!("(layerlab) {n}")).collect::<Vec<_>>().join("\n") }
+                    }
+                </pre>
+            }
+        </li>
+    }
+}
+
+fn old_build_view(
+    props: &BuildViewProps,
+    picked: Option<&str>,
+    on_pick: Callback<GraphNodeVm>,
+) -> Html {
+    let controls = html! {
+        { build_controls(&BuildControlsProps {
+            settings: props.settings.clone(),
+            stages: props.stages.clone(),
+            command: props.settings.command_line(&props.image),
+            on_action: props.on_action.clone(),
+            on_build: props.on_build.clone(),
+        }) }
+    };
+    let Some(b) = props.build.clone() else {
+        return html! {
+            <div class="view build-view">
+                { controls }
+                { lit("p", "placeholder", "Building…") }
+            </div>
+        };
+    };
+    let on_line = |line: usize| send(&props.on_action, Action::JumpTo { line, column: 0 });
+    html! {
+        <div class="view build-view">
+            { controls }
+            <div class={cls("summary", Some(if b.error.is_some() { "failed" } else { "ok" }))} aria-live="polite">
+                <span class={cls("mode", Some(if b.committed { "committed" } else { "preview" }))}
+                      title={if b.committed {
+                          "This build updated the cache and the image store."
+                      } else {
+                          "Live preview: what `docker build` would do now, given the cache of your last build. Build to update the cache."
+                      }}>
+                    { if b.committed { "Built" } else { "Preview" } }
+                </span>
+                if !props.current {
+                    { lit("span", "stale", "updating…") }
+                }
+                <span class="counts">
+                    { text("span", "n-run", &format!("{} run", b.ran)) }
+                    { " · " }
+                    { text("span", "n-cached", &format!("{} cached", b.cached)) }
+                    { txt(&format!(" · {}s modelled", layerlab_engine::numfmt::fixed(b.duration_s, 1))) }
+                </span>
+                if let Some((id, size)) = &b.image {
+                    <span class="image-id" title="Image ID and size">
+                        { format!("{} · sha256:{id} · {size}", b.tags.first().map(|t| familiar(t)).unwrap_or_else(|| "<none>".to_owned())) }
+                    </span>
+                }
+            </div>
+            if let Some((message, line)) = &b.error {
+                <div class="error-box" role="alert">
+                    { lit("strong", "", "ERROR: failed to solve: ") }{ txt(message) }
+                    if let Some(line) = line {
+                        { " " }
+                        <button class="link" onclick={on_line(*line)}>{ format!("(line {line})") }</button>
+                    }
+                </div>
+            }
+            if b.graph.nodes.len() > 1 {
+                { stage_graph(&StageGraphProps { graph: Rc::new(b.graph.clone()), selected: picked.map(str::to_owned), on_select: on_pick }) }
+            }
+            if !b.stages.is_empty() {
+                { timeline(&TimelineProps { build: b.clone(), selected: props.selected }) }
+            }
+            { for b.stages.iter().map(|stage| {
+                let highlighted = picked.is_some_and(|p| {
+                    b.graph.nodes.iter().any(|n| n.name == p && n.section.as_deref() == Some(stage.name.as_str()))
+                });
+                html! {
+                <section id={stage_section_id(&stage.name)}
+                         class={cls("stage", highlighted.then_some("highlighted"))}
+                         aria-label={format!("Stage {}", stage.name)}>
+                    { el("h3", "stage-title", vec![
+                        text("span", "stage-name", if stage.name.is_empty() { "(single stage)" } else { &stage.name }),
+                        text("span", "stage-counts muted", &format!("{} run · {} cached", stage.ran, stage.cached)),
+                    ]) }
+                    { el("ol", "steps", stage.steps.iter().map(|s| old_step_row(s, props.selected == Some(s.vertex), &props.on_action)).collect()) }
+                </section>
+            }}) }
+            if !b.skipped.is_empty() {
+                <p id="skipped-stages" class="skipped muted">
+                    { txt(&format!("Not built (the target {} does not need them): {}", if b.target.is_empty() { "stage".to_owned() } else { format!("\u{201c}{}\u{201d}", b.target) }, b.skipped.join(", "))) }
+                </p>
+            }
+            if !b.warnings.is_empty() {
+                <section class="warnings" aria-label="Build warnings">
+                    { text("h3", "", &format!("{} warning{} found", b.warnings.len(), if b.warnings.len() == 1 { "" } else { "s" })) }
+                    <ul>
+                        { for b.warnings.iter().map(|(rule, message, line)| html! {
+                            <li>
+                                <button class="link" onclick={on_line(*line)}>{ format!("line {line}") }</button>
+                                { txt(&format!(" {rule}: {message}")) }
+                            </li>
+                        }) }
+                    </ul>
+                </section>
+            }
+            <details class="progress">
+                { lit("summary", "", "BuildKit progress output (--progress=plain)") }
+                { text("pre", "terminal-text", &b.progress) }
+            </details>
+        </div>
+    }
+}
+
+/// The exercise panel.
+fn old_exercise_panel(props: &ExercisePanelProps) -> Html {
+    let ex = &props.exercise;
+    let solved_now = props.current && props.checks.as_ref().is_some_and(|c| c.solved);
+    let leave = send(&props.on_action, Action::Exercise(ExerciseAction::Leave));
+    let reset = {
+        let on_reset = props.on_reset.clone();
+        let id = ex.id.clone();
+        Callback::from(move |_: MouseEvent| {
+            let ok = web_sys::window()
+                .and_then(|w| {
+                    w.confirm_with_message(
+                        "Reset the files to the exercise's start? Your changes will be lost.",
+                    )
+                    .ok()
+                })
+                .unwrap_or(true);
+            if ok {
+                on_reset.emit(id.clone());
+            }
+        })
+    };
+    let copy_link = {
+        let cb = props.on_copy_link.clone();
+        let id = ex.id.clone();
+        Callback::from(move |_: MouseEvent| cb.emit(id.clone()))
+    };
+    let show_hint = send(&props.on_action, Action::Exercise(ExerciseAction::ShowHint));
+    let shown = props.hints.min(ex.hints.len());
+
+    let (pill, pill_text) = match &props.checks {
+        Some(c) if props.current && c.solved => ("solved", "✓ Solved".to_owned()),
+        Some(c) if props.current => ("failing", format!("{}/{} pass", c.passed, c.results.len())),
+        _ => ("pending", "Checking…".to_owned()),
+    };
+    let status = match &props.checks {
+        None => "Checking…".to_owned(),
+        Some(_) if !props.current => "Checking…".to_owned(),
+        Some(c) if c.solved => format!(
+            "Solved: all {} check{} pass.",
+            c.results.len(),
+            ep_plural(c.results.len())
+        ),
+        Some(c) => format!(
+            "{} of {} check{} pass.",
+            c.passed,
+            c.results.len(),
+            ep_plural(c.results.len())
+        ),
+    };
+
+    html! {
+        <section
+            class={classes!("pane", "exercise-panel", solved_now.then_some("solved"))}
+            aria-labelledby="exercise-title"
+        >
+            <div class="pane-title">
+                <span class="exercise-heading">
+                    { "Exercise" }
+                    if let Some(d) = &ex.difficulty {
+                        { text("span", "difficulty", d) }
+                    }
+                    <span class={cls("check-pill", Some(pill))} role="status" aria-live="polite">
+                        { pill_text }
+                    </span>
+                </span>
+                <button class="btn small" onclick={leave} aria-label="Leave the exercise"
+                        title="Leave the exercise (the files stay)">{ "Leave" }</button>
+            </div>
+            <div class="exercise-body">
+                <h2 id="exercise-title" class="exercise-title">{ inlines(&ex.title) }</h2>
+                if props.solved_before && !solved_now {
+                    <p class="solved-mark">
+                        <span aria-hidden="true">{ "✓ " }</span>
+                        { "You solved this exercise before." }
+                    </p>
+                }
+                { el("div", "md instructions", vec![blocks(&ex.instructions, 3)]) }
+
+                <section class="checks" aria-labelledby="checks-title">
+                    <h3 id="checks-title">{ "Checks" }</h3>
+                    <p class={cls("checks-status", solved_now.then_some("solved"))}>
+                        if solved_now {
+                            <span class="solved-icon" aria-hidden="true">{ "✓ " }</span>
+                        }
+                        { status }
+                        if let Some(c) = props.checks.as_ref().filter(|_| props.current) {
+                            { text("span", "muted small", &format!(" Checked in {} ms.", layerlab_engine::numfmt::fixed(c.ms, 0))) }
+                        }
+                    </p>
+                    if let Some(c) = &props.checks {
+                        <ul class={cls("check-list", (!props.current).then_some("stale"))}>
+                            { for c.results.iter().map(|r| {
+                                let jump = r.line.map(|line| send(&props.on_action, Action::JumpTo { line, column: 0 }));
+                                html! {
+                                    <li class={cls("check", Some(if r.passed { "pass" } else { "fail" }))}>
+                                        <span class="check-mark" role="img"
+                                              aria-label={if r.passed { "passed" } else { "failed" }}>
+                                            { if r.passed { "✓" } else { "✕" } }
+                                        </span>
+                                        <div class="check-text">
+                                            { el("div", "check-title", vec![inlines(&r.title)]) }
+                                            if !r.passed {
+                                                <div class="check-reason">
+                                                    { inlines(&r.reason) }
+                                                    if let (Some(line), Some(onclick)) = (r.line, jump) {
+                                                        { " " }
+                                                        <button class="link" {onclick}
+                                                                title={format!("Go to line {line} of the Dockerfile")}>
+                                                            { format!("Line {line}") }
+                                                        </button>
+                                                    }
+                                                </div>
+                                                if !r.details.is_empty() {
+                                                    <details class="check-details">
+                                                        { lit("summary", "", "Details") }
+                                                        { el("ul", "", r.details.iter().map(|d| el("li", "", vec![inlines(d)])).collect()) }
+                                                    </details>
+                                                }
+                                            }
+                                        </div>
+                                    </li>
+                                }
+                            }) }
+                        </ul>
+                    }
+                </section>
+
+                if !ex.hints.is_empty() {
+                    <section class="hints" aria-labelledby="hints-title">
+                        <h3 id="hints-title">{ "Hints" }</h3>
+                        if shown > 0 {
+                            { el("ol", "hint-list", ex.hints.iter().take(shown).map(|h| el("li", "hint md", vec![blocks(h, 4)])).collect()) }
+                        }
+                        if shown < ex.hints.len() {
+                            <button class="btn small" onclick={show_hint}>
+                                { if shown == 0 { "Show hint" } else { "Show another hint" } }
+                                { text("span", "muted", &format!(" ({} of {})", shown + 1, ex.hints.len())) }
+                            </button>
+                        } else {
+                            { lit("p", "muted small", "No more hints.") }
+                        }
+                    </section>
+                }
+
+                <div class="exercise-actions">
+                    <button class="btn small" onclick={reset}
+                            title="Load the exercise's starting files again">{ "Reset to start" }</button>
+                    <button class="btn small" onclick={copy_link}
+                            title="Copy a link that opens this exercise">{ "Copy link" }</button>
+                </div>
+            </div>
+        </section>
+    }
+}
+
+fn ep_plural(n: usize) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
+}
+
+fn old_toolbar(props: &ToolbarProps) -> Html {
+    let file_input = props.file_input.clone();
+    let on_change_sample = {
+        let cb = props.on_sample.clone();
+        Callback::from(move |e: Event| {
+            if let Some(select) = e
+                .target()
+                .and_then(|t| t.dyn_into::<HtmlSelectElement>().ok())
+            {
+                cb.emit(select.value());
+            }
+        })
+    };
+    let on_pick_file = {
+        let input = file_input.clone();
+        Callback::from(move |_: MouseEvent| {
+            if let Some(el) = input.cast::<HtmlInputElement>() {
+                el.click();
+            }
+        })
+    };
+    let on_file = {
+        let cb = props.on_import.clone();
+        Callback::from(move |e: Event| {
+            let Some(input) = e
+                .target()
+                .and_then(|t| t.dyn_into::<HtmlInputElement>().ok())
+            else {
+                return;
+            };
+            if let Some(file) = input.files().and_then(|files| files.get(0)) {
+                cb.emit(file);
+            }
+            input.set_value("");
+        })
+    };
+    let build = forward(&props.on_build);
+    let share = forward(&props.on_share);
+    let download = forward(&props.on_download);
+    let imported = !SAMPLES.iter().any(|s| s.id == props.origin);
+
+    if props.embed {
+        let full = format!("{}#{}", crate::dom::page_base(), crate::dom::fragment());
+        return html! {
+            <header class="topbar compact">
+                <div class="brand">
+                    <span class="logo" aria-hidden="true"></span>
+                    { lit("span", "brand-name", "LayerLab") }
+                </div>
+                <div class="actions">
+                    <button class="btn primary" onclick={build} title="Build now (Ctrl+Enter)">
+                        <span aria-hidden="true">{ "▶ " }</span>{ "Build" }
+                    </button>
+                    <a class="btn" href={full} target="_blank" rel="noopener">{ "Open in LayerLab ↗" }</a>
+                </div>
+            </header>
+        };
+    }
+
+    html! {
+        <header class="topbar">
+            <div class="brand">
+                <span class="logo" aria-hidden="true"></span>
+                { lit("h1", "", "LayerLab") }
+                { lit("span", "tagline", "Dockerfile playground") }
+            </div>
+            <div class="actions" role="toolbar" aria-label="Project">
+                <label class="sample-picker">
+                    { lit("span", "label", "Sample") }
+                    <select aria-label="Sample project" onchange={on_change_sample}>
+                        if imported {
+                            <option value="" selected=true disabled=true>{ "Imported project" }</option>
+                        }
+                        { for SAMPLES.iter().map(|s| html! {
+                            <option value={s.id} selected={s.id == props.origin} title={s.summary}>{ s.title }</option>
+                        }) }
+                    </select>
+                </label>
+                { props.children.clone() }
+                <button class="btn primary" onclick={build} title="Build now and update the cache (Ctrl+Enter)">
+                    <span aria-hidden="true">{ "▶ " }</span>{ "Build" }
+                </button>
+                <span class="sep" aria-hidden="true"></span>
+                <button class="btn" onclick={share} title="A link to this project">{ "Share" }</button>
+                <button class="btn" onclick={download} title="Download the project as a .tar.gz">{ "Download" }</button>
+                <button class="btn" onclick={on_pick_file} title="Open a .tar or .tar.gz build context">{ "Import…" }</button>
+                <input
+                    ref={file_input}
+                    type="file"
+                    class="visually-hidden"
+                    tabindex="-1"
+                    aria-label="Import a .tar or .tar.gz build context"
+                    accept=".tar,.tar.gz,.tgz,application/x-tar,application/gzip"
+                    onchange={on_file}
+                />
+            </div>
+        </header>
+    }
+}
+
 fn projects() -> Vec<Project> {
     let mut out: Vec<Project> = SAMPLES.iter().map(Project::from_sample).collect();
     for dockerfile in [
@@ -607,4 +1051,132 @@ fn plain_function_views_make_the_markup_of_the_html_they_replaced() {
         cases += 1;
     }
     println!("{cases} view cases");
+}
+
+#[test]
+fn build_view_makes_the_markup_of_the_html_it_replaced() {
+    let on_action = Callback::from(|_: Action| ());
+    let on_pick = Callback::from(|_: GraphNodeVm| ());
+    let mut cases = 0;
+    for project in projects() {
+        let mut session = Session::new();
+        let analysis = analyze(&project);
+        let mut builds = vec![None];
+        for (commit, target) in [(false, ""), (true, ""), (false, ""), (true, "build")] {
+            let settings = BuildSettings {
+                target: target.to_owned(),
+                ..BuildSettings::default()
+            };
+            builds.push(Some(Rc::new(session.build(&project, &settings, commit))));
+        }
+        for build in builds {
+            let steps: Vec<StepVm> = build
+                .iter()
+                .flat_map(|b| b.stages.iter().flat_map(|s| s.steps.clone()))
+                .collect();
+            for step in &steps {
+                for selected in [false, true] {
+                    assert_eq!(
+                        markup(&step_row(step, selected, &on_action)),
+                        markup(&old_step_row(step, selected, &on_action))
+                    );
+                    cases += 1;
+                }
+            }
+            let mut picks = vec![None, Some("nothing".to_owned())];
+            if let Some(b) = &build {
+                picks.extend(b.graph.nodes.iter().map(|n| Some(n.name.clone())));
+            }
+            for current in [true, false] {
+                for selected in [None, steps.first().map(|s| s.vertex), Some(3)] {
+                    for picked in &picks {
+                        let props = BuildViewProps {
+                            build: build.clone(),
+                            current,
+                            settings: BuildSettings::default(),
+                            image: project.name.clone(),
+                            stages: analysis.stages.clone(),
+                            selected,
+                            on_action: on_action.clone(),
+                            on_build: Callback::from(|_: ()| ()),
+                        };
+                        assert_eq!(
+                            markup(&build_view_of(&props, picked.as_deref(), on_pick.clone())),
+                            markup(&old_build_view(&props, picked.as_deref(), on_pick.clone()))
+                        );
+                        cases += 1;
+                    }
+                }
+            }
+        }
+    }
+    println!("{cases} build view cases");
+}
+
+#[test]
+fn exercise_panel_makes_the_markup_of_the_html_it_replaced() {
+    let on_action = Callback::from(|_: Action| ());
+    let on_id = Callback::from(|_: String| ());
+    let mut cases = 0;
+    for group in exercises::picker_groups() {
+        for entry in &group.entries {
+            let Some(vm) = exercises::view(&entry.id) else {
+                continue;
+            };
+            let vm = Rc::new(vm);
+            let start = exercises::start(&entry.id).expect("an exercise starts");
+            let mut checks = vec![None];
+            if let Some(c) = exercises::evaluate(&entry.id, &start.project, 1) {
+                checks.push(Some(Rc::new(c)));
+            }
+            for c in checks {
+                for hints in 0..=vm.hints.len() + 1 {
+                    for (current, solved_before) in [(true, false), (false, true), (true, true)] {
+                        let props = ExercisePanelProps {
+                            exercise: vm.clone(),
+                            hints,
+                            checks: c.clone(),
+                            current,
+                            solved_before,
+                            on_action: on_action.clone(),
+                            on_reset: on_id.clone(),
+                            on_copy_link: on_id.clone(),
+                        };
+                        assert_eq!(
+                            markup(&exercise_panel(&props)),
+                            markup(&old_exercise_panel(&props)),
+                            "{}",
+                            entry.id
+                        );
+                        cases += 1;
+                    }
+                }
+            }
+        }
+    }
+    assert!(cases > 0);
+    println!("{cases} exercise panel cases");
+}
+
+#[test]
+fn toolbar_makes_the_markup_of_the_html_it_replaced() {
+    let origins = SAMPLES.iter().map(|s| s.id).chain(["import", ""]);
+    for origin in origins {
+        let props = ToolbarProps {
+            origin: origin.to_owned(),
+            embed: false,
+            on_sample: Callback::from(|_: String| ()),
+            on_build: Callback::from(|_: ()| ()),
+            on_share: Callback::from(|_: ()| ()),
+            on_download: Callback::from(|_: ()| ()),
+            on_import: Callback::from(|_: web_sys::File| ()),
+            children: html! { <label class="more">{ "more" }</label> },
+            file_input: NodeRef::default(),
+        };
+        assert_eq!(
+            markup(&toolbar(&props)),
+            markup(&old_toolbar(&props)),
+            "{origin}"
+        );
+    }
 }
