@@ -56,13 +56,6 @@ pub fn attr(value: &'static str) -> Option<AttrValue> {
     Some(AttrValue::Static(value))
 }
 
-/// The literal attribute value `value` if `on`, else none (a boolean
-/// attribute such as `selected`, an attribute set only sometimes), for
-/// [`tag`].
-pub fn attr_if(on: bool, value: &'static str) -> Option<AttrValue> {
-    on.then_some(AttrValue::Static(value))
-}
-
 /// An attribute value made at run time, for [`tag`].
 #[inline(never)]
 pub fn attr_of(value: String) -> Option<AttrValue> {
@@ -118,36 +111,6 @@ pub fn tag(
         }
     }
     node
-}
-
-/// The `onchange` listener of `cb`, for [`tag`].
-#[inline(never)]
-pub fn change(cb: Callback<Event>) -> Option<Rc<dyn Listener>> {
-    Some(Rc::new(yew::html::onchange::Wrapper::new(cb)))
-}
-
-/// `<button class={class} onclick={onclick} title={title}>{ children }</button>`.
-#[inline(never)]
-pub fn button(
-    class: &'static str,
-    title: &'static str,
-    onclick: Callback<MouseEvent>,
-    children: Vec<Html>,
-) -> Html {
-    tag(
-        "button",
-        &["title", "class"],
-        vec![attr(title), attr(class)],
-        vec![click(onclick)],
-        children,
-    )
-}
-
-/// `<tag class={class}>{ children }</tag>` for a class made at run time
-/// (`None`: no attribute).
-#[inline(never)]
-pub fn el_class(tag_name: &'static str, class: Option<AttrValue>, children: Vec<Html>) -> Html {
-    tag(tag_name, &["class"], vec![class], Vec::new(), children)
 }
 
 /// A click handler that sends `action` to `on_action` (one closure type
@@ -284,8 +247,8 @@ pub(crate) mod tests {
                         vec![
                             attr_of(owned()),
                             attr_of(owned()),
-                            attr_if(on, "selected"),
-                            attr_if(!on, "disabled"),
+                            on.then_some(AttrValue::Static("selected")),
+                            (!on).then_some(AttrValue::Static("disabled")),
                             class_of("opt", on.then_some("on")),
                         ],
                         Vec::new(),
@@ -301,7 +264,7 @@ pub(crate) mod tests {
                         &["data-x", "aria-current", "class"],
                         vec![
                             attr_of(owned()),
-                            attr_if(on, "true"),
+                            on.then_some(AttrValue::Static("true")),
                             classes_attr(classes!("a", t)),
                         ],
                         Vec::new(),

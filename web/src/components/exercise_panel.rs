@@ -7,11 +7,9 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use crate::components::el::{
-    attr, attr_of, class_of, classes_attr, click, el, el_class, lit, lit_text, send, tag, text, txt,
-};
+use crate::components::el::{cls, el, lit, send, text};
 use crate::components::markdown::{blocks, inlines};
-use crate::exercises::{CheckVm, ChecksVm, ExerciseAction, ExerciseVm};
+use crate::exercises::{ChecksVm, ExerciseAction, ExerciseVm};
 use crate::state::Action;
 
 /// Properties of the exercise panel.
@@ -86,299 +84,109 @@ pub fn exercise_panel(props: &ExercisePanelProps) -> Html {
         ),
     };
 
-    let title_bar = el(
-        "div",
-        "pane-title",
-        vec![
-            el(
-                "span",
-                "exercise-heading",
-                vec![
-                    lit_text("Exercise"),
-                    match &ex.difficulty {
-                        Some(d) => text("span", "difficulty", d),
-                        None => Html::default(),
-                    },
-                    tag(
-                        "span",
-                        &["role", "aria-live", "class"],
-                        vec![
-                            attr("status"),
-                            attr("polite"),
-                            class_of("check-pill", Some(pill)),
-                        ],
-                        Vec::new(),
-                        vec![txt(&pill_text)],
-                    ),
-                ],
-            ),
-            tag(
-                "button",
-                &["aria-label", "title", "class"],
-                vec![
-                    attr("Leave the exercise"),
-                    attr("Leave the exercise (the files stay)"),
-                    attr("btn small"),
-                ],
-                vec![click(leave)],
-                vec![lit_text("Leave")],
-            ),
-        ],
-    );
-    let solved_before = if props.solved_before && !solved_now {
-        el(
-            "p",
-            "solved-mark",
-            vec![
-                tag(
-                    "span",
-                    &["aria-hidden"],
-                    vec![attr("true")],
-                    Vec::new(),
-                    vec![lit_text("✓ ")],
-                ),
-                lit_text("You solved this exercise before."),
-            ],
-        )
-    } else {
-        Html::default()
-    };
-    let checks_status = el_class(
-        "p",
-        class_of("checks-status", solved_now.then_some("solved")),
-        vec![
-            if solved_now {
-                tag(
-                    "span",
-                    &["aria-hidden", "class"],
-                    vec![attr("true"), attr("solved-icon")],
-                    Vec::new(),
-                    vec![lit_text("✓ ")],
-                )
-            } else {
-                Html::default()
-            },
-            txt(&status),
-            match props.checks.as_ref().filter(|_| props.current) {
-                Some(c) => text(
-                    "span",
-                    "muted small",
-                    &format!(
-                        " Checked in {} ms.",
-                        layerlab_engine::numfmt::fixed(c.ms, 0)
-                    ),
-                ),
-                None => Html::default(),
-            },
-        ],
-    );
-    let check_list = match &props.checks {
-        Some(c) => el_class(
-            "ul",
-            class_of("check-list", (!props.current).then_some("stale")),
-            c.results
-                .iter()
-                .map(|r| check_row(r, &props.on_action))
-                .collect(),
-        ),
-        None => Html::default(),
-    };
-    let checks = tag(
-        "section",
-        &["aria-labelledby", "class"],
-        vec![attr("checks-title"), attr("checks")],
-        Vec::new(),
-        vec![
-            tag(
-                "h3",
-                &["id"],
-                vec![attr("checks-title")],
-                Vec::new(),
-                vec![lit_text("Checks")],
-            ),
-            checks_status,
-            check_list,
-        ],
-    );
-    let hints = if ex.hints.is_empty() {
-        Html::default()
-    } else {
-        let more = if shown < ex.hints.len() {
-            tag(
-                "button",
-                &["class"],
-                vec![attr("btn small")],
-                vec![click(show_hint)],
-                vec![
-                    lit_text(if shown == 0 {
-                        "Show hint"
-                    } else {
-                        "Show another hint"
-                    }),
-                    text(
-                        "span",
-                        "muted",
-                        &format!(" ({} of {})", shown + 1, ex.hints.len()),
-                    ),
-                ],
-            )
-        } else {
-            lit("p", "muted small", "No more hints.")
-        };
-        tag(
-            "section",
-            &["aria-labelledby", "class"],
-            vec![attr("hints-title"), attr("hints")],
-            Vec::new(),
-            vec![
-                tag(
-                    "h3",
-                    &["id"],
-                    vec![attr("hints-title")],
-                    Vec::new(),
-                    vec![lit_text("Hints")],
-                ),
-                if shown > 0 {
-                    el(
-                        "ol",
-                        "hint-list",
-                        ex.hints
-                            .iter()
-                            .take(shown)
-                            .map(|h| el("li", "hint md", vec![blocks(h, 4)]))
-                            .collect(),
-                    )
-                } else {
-                    Html::default()
-                },
-                more,
-            ],
-        )
-    };
-    let actions = el(
-        "div",
-        "exercise-actions",
-        vec![
-            tag(
-                "button",
-                &["title", "class"],
-                vec![
-                    attr("Load the exercise's starting files again"),
-                    attr("btn small"),
-                ],
-                vec![click(reset)],
-                vec![lit_text("Reset to start")],
-            ),
-            tag(
-                "button",
-                &["title", "class"],
-                vec![
-                    attr("Copy a link that opens this exercise"),
-                    attr("btn small"),
-                ],
-                vec![click(copy_link)],
-                vec![lit_text("Copy link")],
-            ),
-        ],
-    );
-    tag(
-        "section",
-        &["aria-labelledby", "class"],
-        vec![
-            attr("exercise-title"),
-            classes_attr(classes!(
-                "pane",
-                "exercise-panel",
-                solved_now.then_some("solved")
-            )),
-        ],
-        Vec::new(),
-        vec![
-            title_bar,
-            el(
-                "div",
-                "exercise-body",
-                vec![
-                    tag(
-                        "h2",
-                        &["id", "class"],
-                        vec![attr("exercise-title"), attr("exercise-title")],
-                        Vec::new(),
-                        vec![inlines(&ex.title)],
-                    ),
-                    solved_before,
-                    el("div", "md instructions", vec![blocks(&ex.instructions, 3)]),
-                    checks,
-                    hints,
-                    actions,
-                ],
-            ),
-        ],
-    )
-}
+    html! {
+        <section
+            class={classes!("pane", "exercise-panel", solved_now.then_some("solved"))}
+            aria-labelledby="exercise-title"
+        >
+            <div class="pane-title">
+                <span class="exercise-heading">
+                    { "Exercise" }
+                    if let Some(d) = &ex.difficulty {
+                        { text("span", "difficulty", d) }
+                    }
+                    <span class={cls("check-pill", Some(pill))} role="status" aria-live="polite">
+                        { pill_text }
+                    </span>
+                </span>
+                <button class="btn small" onclick={leave} aria-label="Leave the exercise"
+                        title="Leave the exercise (the files stay)">{ "Leave" }</button>
+            </div>
+            <div class="exercise-body">
+                <h2 id="exercise-title" class="exercise-title">{ inlines(&ex.title) }</h2>
+                if props.solved_before && !solved_now {
+                    <p class="solved-mark">
+                        <span aria-hidden="true">{ "✓ " }</span>
+                        { "You solved this exercise before." }
+                    </p>
+                }
+                { el("div", "md instructions", vec![blocks(&ex.instructions, 3)]) }
 
-/// One check of the list: passed or failed, and why it failed.
-fn check_row(r: &CheckVm, on_action: &Callback<Action>) -> Html {
-    let mark = tag(
-        "span",
-        &["role", "aria-label", "class"],
-        vec![
-            attr("img"),
-            attr(if r.passed { "passed" } else { "failed" }),
-            attr("check-mark"),
-        ],
-        Vec::new(),
-        vec![lit_text(if r.passed { "✓" } else { "✕" })],
-    );
-    let mut body = vec![el("div", "check-title", vec![inlines(&r.title)])];
-    if r.passed {
-        body.push(Html::default());
-    } else {
-        let jump = match r.line {
-            Some(line) => Html::from_iter([
-                lit_text(" "),
-                tag(
-                    "button",
-                    &["title", "class"],
-                    vec![
-                        attr_of(format!("Go to line {line} of the Dockerfile")),
-                        attr("link"),
-                    ],
-                    vec![click(send(on_action, Action::JumpTo { line, column: 0 }))],
-                    vec![txt(&format!("Line {line}"))],
-                ),
-            ]),
-            None => Html::default(),
-        };
-        let details = if r.details.is_empty() {
-            Html::default()
-        } else {
-            el(
-                "details",
-                "check-details",
-                vec![
-                    lit("summary", "", "Details"),
-                    el(
-                        "ul",
-                        "",
-                        r.details
-                            .iter()
-                            .map(|d| el("li", "", vec![inlines(d)]))
-                            .collect(),
-                    ),
-                ],
-            )
-        };
-        body.push(Html::from_iter([
-            el("div", "check-reason", vec![inlines(&r.reason), jump]),
-            details,
-        ]));
+                <section class="checks" aria-labelledby="checks-title">
+                    <h3 id="checks-title">{ "Checks" }</h3>
+                    <p class={cls("checks-status", solved_now.then_some("solved"))}>
+                        if solved_now {
+                            <span class="solved-icon" aria-hidden="true">{ "✓ " }</span>
+                        }
+                        { status }
+                        if let Some(c) = props.checks.as_ref().filter(|_| props.current) {
+                            { text("span", "muted small", &format!(" Checked in {} ms.", layerlab_engine::numfmt::fixed(c.ms, 0))) }
+                        }
+                    </p>
+                    if let Some(c) = &props.checks {
+                        <ul class={cls("check-list", (!props.current).then_some("stale"))}>
+                            { for c.results.iter().map(|r| {
+                                let jump = r.line.map(|line| send(&props.on_action, Action::JumpTo { line, column: 0 }));
+                                html! {
+                                    <li class={cls("check", Some(if r.passed { "pass" } else { "fail" }))}>
+                                        <span class="check-mark" role="img"
+                                              aria-label={if r.passed { "passed" } else { "failed" }}>
+                                            { if r.passed { "✓" } else { "✕" } }
+                                        </span>
+                                        <div class="check-text">
+                                            { el("div", "check-title", vec![inlines(&r.title)]) }
+                                            if !r.passed {
+                                                <div class="check-reason">
+                                                    { inlines(&r.reason) }
+                                                    if let (Some(line), Some(onclick)) = (r.line, jump) {
+                                                        { " " }
+                                                        <button class="link" {onclick}
+                                                                title={format!("Go to line {line} of the Dockerfile")}>
+                                                            { format!("Line {line}") }
+                                                        </button>
+                                                    }
+                                                </div>
+                                                if !r.details.is_empty() {
+                                                    <details class="check-details">
+                                                        { lit("summary", "", "Details") }
+                                                        { el("ul", "", r.details.iter().map(|d| el("li", "", vec![inlines(d)])).collect()) }
+                                                    </details>
+                                                }
+                                            }
+                                        </div>
+                                    </li>
+                                }
+                            }) }
+                        </ul>
+                    }
+                </section>
+
+                if !ex.hints.is_empty() {
+                    <section class="hints" aria-labelledby="hints-title">
+                        <h3 id="hints-title">{ "Hints" }</h3>
+                        if shown > 0 {
+                            { el("ol", "hint-list", ex.hints.iter().take(shown).map(|h| el("li", "hint md", vec![blocks(h, 4)])).collect()) }
+                        }
+                        if shown < ex.hints.len() {
+                            <button class="btn small" onclick={show_hint}>
+                                { if shown == 0 { "Show hint" } else { "Show another hint" } }
+                                { text("span", "muted", &format!(" ({} of {})", shown + 1, ex.hints.len())) }
+                            </button>
+                        } else {
+                            { lit("p", "muted small", "No more hints.") }
+                        }
+                    </section>
+                }
+
+                <div class="exercise-actions">
+                    <button class="btn small" onclick={reset}
+                            title="Load the exercise's starting files again">{ "Reset to start" }</button>
+                    <button class="btn small" onclick={copy_link}
+                            title="Copy a link that opens this exercise">{ "Copy link" }</button>
+                </div>
+            </div>
+        </section>
     }
-    el_class(
-        "li",
-        class_of("check", Some(if r.passed { "pass" } else { "fail" })),
-        vec![mark, el("div", "check-text", body)],
-    )
 }
 
 fn plural(n: usize) -> &'static str {

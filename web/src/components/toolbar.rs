@@ -5,9 +5,7 @@ use wasm_bindgen::JsCast;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
-use crate::components::el::{
-    attr, attr_if, attr_of, button, change, el, forward, lit, lit_text, tag,
-};
+use crate::components::el::{forward, lit};
 use crate::project::SAMPLES;
 
 /// Properties of the toolbar.
@@ -75,164 +73,61 @@ pub fn toolbar(props: &ToolbarProps) -> Html {
     let download = forward(&props.on_download);
     let imported = !SAMPLES.iter().any(|s| s.id == props.origin);
 
-    let play = || {
-        tag(
-            "span",
-            &["aria-hidden"],
-            vec![attr("true")],
-            Vec::new(),
-            vec![lit_text("▶ ")],
-        )
-    };
-    let logo = || {
-        tag(
-            "span",
-            &["aria-hidden", "class"],
-            vec![attr("true"), attr("logo")],
-            Vec::new(),
-            vec![],
-        )
-    };
-
     if props.embed {
         let full = format!("{}#{}", crate::dom::page_base(), crate::dom::fragment());
-        return el(
-            "header",
-            "topbar compact",
-            vec![
-                el(
-                    "div",
-                    "brand",
-                    vec![logo(), lit("span", "brand-name", "LayerLab")],
-                ),
-                el(
-                    "div",
-                    "actions",
-                    vec![
-                        button(
-                            "btn primary",
-                            "Build now (Ctrl+Enter)",
-                            build,
-                            vec![play(), lit_text("Build")],
-                        ),
-                        tag(
-                            "a",
-                            &["href", "target", "rel", "class"],
-                            vec![attr_of(full), attr("_blank"), attr("noopener"), attr("btn")],
-                            Vec::new(),
-                            vec![lit_text("Open in LayerLab ↗")],
-                        ),
-                    ],
-                ),
-            ],
-        );
+        return html! {
+            <header class="topbar compact">
+                <div class="brand">
+                    <span class="logo" aria-hidden="true"></span>
+                    { lit("span", "brand-name", "LayerLab") }
+                </div>
+                <div class="actions">
+                    <button class="btn primary" onclick={build} title="Build now (Ctrl+Enter)">
+                        <span aria-hidden="true">{ "▶ " }</span>{ "Build" }
+                    </button>
+                    <a class="btn" href={full} target="_blank" rel="noopener">{ "Open in LayerLab ↗" }</a>
+                </div>
+            </header>
+        };
     }
 
-    let imported_option = if imported {
-        tag(
-            "option",
-            &["value", "selected", "disabled"],
-            vec![attr(""), attr("selected"), attr("disabled")],
-            Vec::new(),
-            vec![lit_text("Imported project")],
-        )
-    } else {
-        Html::default()
-    };
-    let mut options = vec![imported_option];
-    options.extend(SAMPLES.iter().map(|s| {
-        tag(
-            "option",
-            &["title", "value", "selected"],
-            vec![
-                attr(s.summary),
-                attr(s.id),
-                attr_if(s.id == props.origin, "selected"),
-            ],
-            Vec::new(),
-            vec![lit_text(s.title)],
-        )
-    }));
-    let sample_picker = el(
-        "label",
-        "sample-picker",
-        vec![
-            lit("span", "label", "Sample"),
-            tag(
-                "select",
-                &["aria-label"],
-                vec![attr("Sample project")],
-                vec![change(on_change_sample)],
-                options,
-            ),
-        ],
-    );
-    let input = html! {
-        <input
-            ref={file_input}
-            type="file"
-            class="visually-hidden"
-            tabindex="-1"
-            aria-label="Import a .tar or .tar.gz build context"
-            accept=".tar,.tar.gz,.tgz,application/x-tar,application/gzip"
-            onchange={on_file}
-        />
-    };
-    el(
-        "header",
-        "topbar",
-        vec![
-            el(
-                "div",
-                "brand",
-                vec![
-                    logo(),
-                    lit("h1", "", "LayerLab"),
-                    lit("span", "tagline", "Dockerfile playground"),
-                ],
-            ),
-            tag(
-                "div",
-                &["role", "aria-label", "class"],
-                vec![attr("toolbar"), attr("Project"), attr("actions")],
-                Vec::new(),
-                vec![
-                    sample_picker,
-                    props.children.clone(),
-                    button(
-                        "btn primary",
-                        "Build now and update the cache (Ctrl+Enter)",
-                        build,
-                        vec![play(), lit_text("Build")],
-                    ),
-                    tag(
-                        "span",
-                        &["aria-hidden", "class"],
-                        vec![attr("true"), attr("sep")],
-                        Vec::new(),
-                        vec![],
-                    ),
-                    button(
-                        "btn",
-                        "A link to this project",
-                        share,
-                        vec![lit_text("Share")],
-                    ),
-                    button(
-                        "btn",
-                        "Download the project as a .tar.gz",
-                        download,
-                        vec![lit_text("Download")],
-                    ),
-                    button(
-                        "btn",
-                        "Open a .tar or .tar.gz build context",
-                        on_pick_file,
-                        vec![lit_text("Import…")],
-                    ),
-                    input,
-                ],
-            ),
-        ],
-    )
+    html! {
+        <header class="topbar">
+            <div class="brand">
+                <span class="logo" aria-hidden="true"></span>
+                { lit("h1", "", "LayerLab") }
+                { lit("span", "tagline", "Dockerfile playground") }
+            </div>
+            <div class="actions" role="toolbar" aria-label="Project">
+                <label class="sample-picker">
+                    { lit("span", "label", "Sample") }
+                    <select aria-label="Sample project" onchange={on_change_sample}>
+                        if imported {
+                            <option value="" selected=true disabled=true>{ "Imported project" }</option>
+                        }
+                        { for SAMPLES.iter().map(|s| html! {
+                            <option value={s.id} selected={s.id == props.origin} title={s.summary}>{ s.title }</option>
+                        }) }
+                    </select>
+                </label>
+                { props.children.clone() }
+                <button class="btn primary" onclick={build} title="Build now and update the cache (Ctrl+Enter)">
+                    <span aria-hidden="true">{ "▶ " }</span>{ "Build" }
+                </button>
+                <span class="sep" aria-hidden="true"></span>
+                <button class="btn" onclick={share} title="A link to this project">{ "Share" }</button>
+                <button class="btn" onclick={download} title="Download the project as a .tar.gz">{ "Download" }</button>
+                <button class="btn" onclick={on_pick_file} title="Open a .tar or .tar.gz build context">{ "Import…" }</button>
+                <input
+                    ref={file_input}
+                    type="file"
+                    class="visually-hidden"
+                    tabindex="-1"
+                    aria-label="Import a .tar or .tar.gz build context"
+                    accept=".tar,.tar.gz,.tgz,application/x-tar,application/gzip"
+                    onchange={on_file}
+                />
+            </div>
+        </header>
+    }
 }
