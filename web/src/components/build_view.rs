@@ -13,6 +13,7 @@ use crate::components::el::{
     attr, attr_of, class_of, classes_attr, click, el, lit, lit_text, send, tag, text, txt,
 };
 use crate::components::stage_graph::{stage_graph, StageGraphProps};
+use crate::components::tab_view::ViewState;
 use crate::components::timeline::{timeline, TimelineProps};
 use crate::state::Action;
 
@@ -196,23 +197,26 @@ pub fn stage_section_id(name: &str) -> String {
     format!("stage-steps-{safe}")
 }
 
-/// The Build view; `picked` is the stage picked in the stage graph (its
-/// steps are highlighted), state of the [`TabView`] that shows it.
+/// The Build view; `state.picked` is the stage picked in the stage graph
+/// (its steps are highlighted), state of the [`TabView`] that shows it.
 ///
 /// [`TabView`]: crate::components::tab_view::TabView
-pub fn build_view(props: &BuildViewProps, picked: UseStateHandle<Option<String>>) -> Html {
+pub fn build_view(props: &BuildViewProps, state: UseStateHandle<ViewState>) -> Html {
     let on_pick = {
-        let picked = picked.clone();
+        let state = state.clone();
         Callback::from(move |node: GraphNodeVm| {
             let id = match &node.section {
                 Some(section) => stage_section_id(section),
                 None => "skipped-stages".to_owned(),
             };
             crate::dom::scroll_into_view(&id);
-            picked.set(Some(node.name));
+            state.set(ViewState {
+                picked: Some(node.name),
+                ..(*state).clone()
+            });
         })
     };
-    build_view_of(props, picked.as_deref(), on_pick)
+    build_view_of(props, state.picked.as_deref(), on_pick)
 }
 
 /// The Build view with the stage `picked` in the stage graph, whose

@@ -11,6 +11,7 @@ use yew::prelude::*;
 
 use crate::bridge::{size_text, BuildVm, FileChangeVm, LayerFilesVm, LayerVm, StageLayersVm};
 use crate::components::el::{cls, el, lit, text, txt};
+use crate::components::tab_view::ViewState;
 
 /// Properties of the Layers view.
 #[derive(PartialEq)]
@@ -137,11 +138,11 @@ fn stack(layers: &[LayerVm], label: String) -> Html {
     }
 }
 
-/// The Layers view; `picked` is the stage picked (`None`: the image
-/// built), state of the [`TabView`] that shows it.
+/// The Layers view; `state.picked` is the stage picked (`None`: the
+/// image built), state of the [`TabView`] that shows it.
 ///
 /// [`TabView`]: crate::components::tab_view::TabView
-pub fn layers_view(props: &LayersViewProps, picked: UseStateHandle<Option<String>>) -> Html {
+pub fn layers_view(props: &LayersViewProps, state: UseStateHandle<ViewState>) -> Html {
     let Some(b) = props.build.clone() else {
         return el("div", "view", vec![lit("p", "placeholder", "Building…")]);
     };
@@ -152,15 +153,19 @@ pub fn layers_view(props: &LayersViewProps, picked: UseStateHandle<Option<String
         .map(|s| s.name.clone())
         .unwrap_or_default();
     let on_pick = {
-        let picked = picked.clone();
+        let state = state.clone();
         Callback::from(move |e: Event| {
             let value = e
                 .target_dyn_into::<web_sys::HtmlSelectElement>()
                 .map(|s| s.value());
-            picked.set(value);
+            state.set(ViewState {
+                picked: value,
+                ..(*state).clone()
+            });
         })
     };
-    let shown = picked
+    let shown = state
+        .picked
         .as_deref()
         .filter(|p| b.stage_layers.iter().any(|s| s.needed && s.name == *p))
         .unwrap_or(target.as_str())
