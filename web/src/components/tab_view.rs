@@ -8,6 +8,7 @@ use yew::prelude::*;
 use crate::components::effect::{no_cleanup, use_effect_when, Deps};
 
 use crate::components::build_view::{build_view, BuildViewProps};
+use crate::components::file_tree::Editing;
 use crate::components::layers_view::{layers_view, LayersViewProps};
 use crate::components::terminal::{terminal, TerminalProps};
 
@@ -22,8 +23,9 @@ pub enum StatefulView {
     Terminal(TerminalProps),
 }
 
-/// The state of a stateful view: each view uses its own fields (one
-/// state type for all of them: one copy of Yew's state hook code).
+/// The state of a stateful view, and of the file tree: each uses its own
+/// fields (one state type for all of them: one copy of Yew's state hook
+/// code).
 #[derive(Clone, Default)]
 pub struct ViewState {
     /// The Build view's stage picked in the stage graph, or the Layers
@@ -34,6 +36,10 @@ pub struct ViewState {
     /// The terminal's position in the history while walking it (`None`:
     /// the new line).
     pub cursor: Option<usize>,
+    /// What the file tree is editing.
+    pub editing: Editing,
+    /// A file is dragged over the file tree.
+    pub dragging: bool,
 }
 
 /// Properties of the stateful view.
