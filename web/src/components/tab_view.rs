@@ -23,8 +23,8 @@ pub enum StatefulView {
     Terminal(TerminalProps),
 }
 
-/// The state of a stateful view, and of the file tree: each uses its own
-/// fields (one state type for all of them: one copy of Yew's state hook
+/// The state of a stateful view, of the file tree, and the references
+/// to elements the app keeps: each uses its own fields (one state type for all of them: one copy of Yew's state hook
 /// code).
 #[derive(Clone, Default)]
 pub struct ViewState {
@@ -40,6 +40,16 @@ pub struct ViewState {
     pub editing: Editing,
     /// A file is dragged over the file tree.
     pub dragging: bool,
+    /// An element of the page ([`use_node`]).
+    pub node: NodeRef,
+}
+
+/// A reference to an element, the same on every render (as Yew's
+/// `use_node_ref`, kept in the views' one state type: one copy of Yew's
+/// state hook code for both).
+#[hook]
+pub fn use_node() -> NodeRef {
+    use_state(ViewState::default).node.clone()
 }
 
 /// Properties of the stateful view.
