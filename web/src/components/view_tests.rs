@@ -21,7 +21,7 @@ use crate::components::build_view::{
 use crate::components::el::tests::markup;
 use crate::components::el::{cls, el, lit, send, text, txt};
 use crate::components::images_view::{images_view, ImagesViewProps};
-use crate::components::layers_view::{layer_list, layer_source, summary};
+use crate::components::layers_view::{layer_list, layer_source, stack, summary};
 use crate::components::markdown::{blocks, inlines};
 use crate::components::problems::{plural, problems, ProblemsProps};
 use crate::components::run_view::{run_view, RunViewProps};
@@ -666,6 +666,22 @@ fn old_build_view(
     }
 }
 
+fn old_stack(layers: &[LayerVm], label: String) -> Html {
+    let total = layers.iter().map(|l| l.size).sum::<u64>().max(1);
+    html! {
+        <div class="stack" role="img" aria-label={label}>
+            { for layers.iter().map(|l| {
+                let pct = l.size as f64 / total as f64 * 100.0;
+                let class = cls("segment", Some(if l.base.is_some() { "base" } else { "own" }));
+                html! {
+                    <span {class} style={format!("width: max({}%, 2px)", layerlab_engine::numfmt::fixed(pct, 2))}
+                          title={format!("{} · {}", l.size_text, l.created_by)}></span>
+                }
+            }) }
+        </div>
+    }
+}
+
 fn projects() -> Vec<Project> {
     let mut out: Vec<Project> = SAMPLES.iter().map(Project::from_sample).collect();
     for dockerfile in [
@@ -766,6 +782,10 @@ fn plain_function_views_make_the_markup_of_the_html_they_replaced() {
                     .as_ref()
                     .and_then(|f| f.layers.get(own_index).cloned())
             };
+            assert_eq!(
+                markup(&stack(&build.layers, "label".to_owned())),
+                markup(&old_stack(&build.layers, "label".to_owned()))
+            );
             assert_eq!(
                 markup(&layer_list(&build.layers, "this build", &own_files)),
                 markup(&old_layer_list(&build.layers, "this build", &own_files))
