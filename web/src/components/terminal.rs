@@ -8,7 +8,7 @@ use wasm_bindgen::JsCast;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-use crate::components::el::{cls, lit, text};
+use crate::components::el::{attr, class_of, el, lit, lit_text, tag, text, txt};
 use crate::components::tab_view::ViewState;
 use crate::state::TermEntry;
 
@@ -23,6 +23,36 @@ pub struct TerminalProps {
     pub image: String,
     /// A command was entered.
     pub on_command: Callback<String>,
+}
+
+/// The prompt: `<span class="ps1" aria-hidden="true">$ </span>`.
+fn prompt() -> Html {
+    tag(
+        "span",
+        &["aria-hidden", "class"],
+        vec![attr("true"), attr("ps1")],
+        Vec::new(),
+        vec![lit_text("$ ")],
+    )
+}
+
+/// One command of the transcript and its output.
+pub(crate) fn entry(e: &TermEntry) -> Html {
+    let output = if e.output.is_empty() {
+        Html::default()
+    } else {
+        text("pre", "term-out", &e.output)
+    };
+    tag(
+        "div",
+        &["class"],
+        vec![class_of("term-entry", e.failed.then_some("failed"))],
+        Vec::new(),
+        vec![
+            el("div", "term-cmd", vec![prompt(), txt(&e.command)]),
+            output,
+        ],
+    )
 }
 
 /// The terminal; `state.input` is the line being typed and
@@ -106,16 +136,9 @@ pub fn terminal(props: &TerminalProps, state: UseStateHandle<ViewState>) -> Html
                         { ", " }{ lit("code", "", "ls") }{ " or " }{ lit("code", "", "help") }{ "." }
                     </p>
                 }
-                { for props.entries.iter().map(|e| html! {
-                    <div class={cls("term-entry", e.failed.then_some("failed"))}>
-                        <div class="term-cmd"><span class="ps1" aria-hidden="true">{ "$ " }</span>{ e.command.clone() }</div>
-                        if !e.output.is_empty() {
-                            { text("pre", "term-out", &e.output) }
-                        }
-                    </div>
-                }) }
+                { for props.entries.iter().map(entry) }
                 <div class="term-input-line">
-                    <span class="ps1" aria-hidden="true">{ "$ " }</span>
+                    { prompt() }
                     <input
                         id="terminal-input"
                         class="term-input"

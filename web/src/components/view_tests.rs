@@ -27,9 +27,11 @@ use crate::components::problems::{plural, problems, ProblemsProps};
 use crate::components::run_view::{run_view, RunViewProps};
 use crate::components::stage_graph::{stage_graph, StageGraphProps};
 use crate::components::status_bar::{status_bar, StatusBarProps};
+use crate::components::terminal::entry;
 use crate::components::timeline::{timeline, TimelineProps};
 use crate::project::{Project, ProjectFile, SAMPLES};
 use crate::state::Action;
+use crate::state::TermEntry;
 use layerlab_engine::docker::versions;
 use layerlab_engine::exercise::markdown::{Block, Inline};
 
@@ -862,4 +864,26 @@ fn build_view_makes_the_markup_of_the_html_it_replaced() {
         }
     }
     println!("{cases} build view cases");
+}
+
+#[test]
+fn terminal_entries_make_the_markup_of_the_html_they_replaced() {
+    for failed in [false, true] {
+        for output in ["", "line\nline 2", "<b>"] {
+            let e = TermEntry {
+                command: "docker build -t x .".to_owned(),
+                output: output.to_owned(),
+                failed,
+            };
+            let old = html! {
+                <div class={cls("term-entry", e.failed.then_some("failed"))}>
+                    <div class="term-cmd"><span class="ps1" aria-hidden="true">{ "$ " }</span>{ e.command.clone() }</div>
+                    if !e.output.is_empty() {
+                        { text("pre", "term-out", &e.output) }
+                    }
+                </div>
+            };
+            assert_eq!(markup(&entry(&e)), markup(&old));
+        }
+    }
 }
