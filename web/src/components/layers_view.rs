@@ -308,14 +308,12 @@ pub fn layers_view(props: &LayersViewProps, state: UseStateHandle<ViewState>) ->
                 <section class="bases">
                     { lit("h3", "", "Base images this build used") }
                     <ul>
-                        { for b.base_images.iter().map(|i| html! {
-                            <li class={classes!(if i.in_final_image { "in" } else { "out" })}>
-                                { text("code", "", &i.reference) }
-                                { txt(&format!(" · {}", i.size)) }
-                                { text("span", "verdict", if i.in_final_image { " · the final image is built on it" } else { " · not in the final image (used by an earlier stage only)" }) }
-                                { text("span", "muted desc", &format!(" — {}", i.description)) }
-                            </li>
-                        }) }
+                        { for b.base_images.iter().map(|i| el("li", if i.in_final_image { "in" } else { "out" }, vec![
+                            text("code", "", &i.reference),
+                            txt(&format!(" · {}", i.size)),
+                            text("span", "verdict", if i.in_final_image { " · the final image is built on it" } else { " · not in the final image (used by an earlier stage only)" }),
+                            text("span", "muted desc", &format!(" — {}", i.description)),
+                        ])) }
                     </ul>
                 </section>
             }
