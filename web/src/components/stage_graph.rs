@@ -231,15 +231,42 @@ pub fn stage_graph(props: &StageGraphProps) -> Html {
             e.kinds.clone(),
             (!e.active).then_some("inactive"),
         );
-        Some(html! {
-            <g {class} data-from={from.name.clone()} data-to={to.name.clone()}>
-                <title>{ format!("{} {} {} (line {})", to.name, e.label, from.name, e.line) }</title>
-                <path d={d} marker-end="url(#stage-graph-arrow)" />
-                <text class="edge-label" x={shortest(lx)} y={shortest(ly)} text-anchor="middle">
-                    { e.label.clone() }
-                </text>
-            </g>
-        })
+        Some(tag(
+            "g",
+            &["data-from", "data-to", "class"],
+            vec![
+                attr_of(from.name.clone()),
+                attr_of(to.name.clone()),
+                classes_attr(class),
+            ],
+            Vec::new(),
+            vec![
+                text(
+                    "title",
+                    "",
+                    &format!("{} {} {} (line {})", to.name, e.label, from.name, e.line),
+                ),
+                tag(
+                    "path",
+                    &["d", "marker-end"],
+                    vec![attr_of(d), attr("url(#stage-graph-arrow)")],
+                    Vec::new(),
+                    vec![],
+                ),
+                tag(
+                    "text",
+                    &["x", "y", "text-anchor", "class"],
+                    vec![
+                        attr_of(shortest(lx)),
+                        attr_of(shortest(ly)),
+                        attr("middle"),
+                        attr("edge-label"),
+                    ],
+                    Vec::new(),
+                    vec![txt(&e.label)],
+                ),
+            ],
+        ))
     });
     html! {
         <figure class="stage-graph" aria-label="Stage graph">
