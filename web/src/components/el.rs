@@ -1,9 +1,14 @@
 //! Small element builders shared by the views. Each `html!` element
 //! expands to its own inline construction of a virtual node, and a text
 //! child to a `to_string` copy of its value; these non-generic functions
-//! build the same nodes (tag, `class`, text) once, so a view that calls
-//! them carries a call instead of the construction. The DOM they make is
-//! the DOM the equivalent `html!` makes: a tests module compares both.
+//! build the same nodes (tag, `class`, text; [`tag`]: any attributes and
+//! listeners) once, so a view that calls them carries a call instead of
+//! the construction. The DOM they make is the DOM the equivalent `html!`
+//! makes: a tests module compares both.
+//!
+//! Measured on the gzipped wasm, [`tag`] pays in the Build, Layers and
+//! Terminal views; in the toolbar, the exercise panel, the Images view
+//! and the build controls it made the wasm bigger, so they keep `html!`.
 
 use std::rc::Rc;
 
