@@ -27,7 +27,7 @@ use crate::components::results::{results, ResultsProps};
 use crate::components::run_view::{run_view, RunViewProps};
 use crate::components::share_dialog::{share_dialog, use_share_focus, ShareDialogProps};
 use crate::components::status_bar::{status_bar, StatusBarProps};
-use crate::components::tab_view::{StatefulView, TabView};
+use crate::components::tab_view::{use_node, StatefulView, TabView};
 use crate::components::terminal::TerminalProps;
 use crate::components::toolbar::{toolbar, ToolbarProps};
 use crate::dom;
@@ -655,9 +655,9 @@ pub fn app() -> Html {
     let problems = state.analysis.problems.clone();
     // The state of the toolbar, the exercise picker, the notice and the
     // share dialog, which are functions of the app's render.
-    let file_input = use_node_ref();
+    let file_input = use_node();
     let picker_groups = use_memo((), |_| exercises::picker_groups());
-    let picker_select = use_node_ref();
+    let picker_select = use_node();
     use_picker_sync(
         picker_select.clone(),
         state

@@ -14,6 +14,7 @@ use wasm_bindgen::prelude::*;
 use yew::prelude::*;
 
 use crate::components::effect::{no_cleanup, use_effect_when, Deps};
+use crate::components::tab_view::use_node;
 
 use crate::editor::{self, JsEditor};
 use crate::state::Jump;
@@ -47,7 +48,7 @@ type Current = (String, Callback<(String, String)>);
 /// returns.
 #[hook]
 pub fn use_code_editor(props: &CodeEditorProps) -> Html {
-    let host = use_node_ref();
+    let host = use_node();
     let view: Rc<RefCell<Option<JsEditor>>> = use_mut_ref(|| None);
     // What the change handler needs, always the latest.
     let current: Rc<RefCell<Current>> =

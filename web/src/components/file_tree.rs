@@ -11,6 +11,7 @@ use yew::prelude::*;
 use crate::components::effect::{no_cleanup, use_effect_when, Deps};
 
 use crate::components::el::{cls, lit, send, text};
+use crate::components::tab_view::ViewState;
 use crate::project::{tree_rows, Project, ProjectFile};
 use crate::state::{Action, Notice};
 
@@ -29,14 +30,33 @@ pub struct FileTreeProps {
     pub on_import: Callback<web_sys::File>,
 }
 
-/// What the tree is editing.
-#[derive(Clone, PartialEq)]
-enum Editing {
+/// What the file tree is editing.
+#[derive(Clone, Default, PartialEq)]
+pub enum Editing {
+    /// Nothing.
+    #[default]
     None,
     /// A new file's name.
     New,
     /// Renaming this path (file or folder).
     Rename(String),
+}
+
+/// Sets what the tree is editing, keeping the rest of the state.
+fn set_editing(state: &UseStateHandle<ViewState>, editing: Editing) {
+    state.set(ViewState {
+        editing,
+        ..(**state).clone()
+    });
+}
+
+/// Sets whether a file is dragged over the tree, keeping the rest of the
+/// state.
+fn set_dragging(state: &UseStateHandle<ViewState>, dragging: bool) {
+    state.set(ViewState {
+        dragging,
+        ..(**state).clone()
+    });
 }
 
 /// Checks a path typed by the learner; the engine's context rules decide.
@@ -52,17 +72,18 @@ fn clean(path: &str) -> Result<String, String> {
 /// state lives in the app's hooks) and shows what it returns.
 #[hook]
 pub fn use_file_tree(props: &FileTreeProps) -> Html {
-    let editing = use_state(|| Editing::None);
+    let state = use_state(ViewState::default);
+    let editing = &state.editing;
     let rows = tree_rows(&props.project.files);
 
     // What is being edited, read when the edit ends: Enter, Escape and the
     // blur that follows the field's removal all end it, only the first counts.
     let pending = use_mut_ref(|| Editing::None);
     if *editing != Editing::None && *pending.borrow() == Editing::None {
-        *pending.borrow_mut() = (*editing).clone();
+        *pending.borrow_mut() = editing.clone();
     }
     let commit = {
-        let editing = editing.clone();
+        let state = state.clone();
         let pending = pending.clone();
         let on_action = props.on_action.clone();
         let project = props.project.clone();
@@ -71,7 +92,7 @@ pub fn use_file_tree(props: &FileTreeProps) -> Html {
             if mode == Editing::None {
                 return;
             }
-            editing.set(Editing::None);
+            set_editing(&state, Editing::None);
             let path = match clean(&value) {
                 Ok(p) => p,
                 Err(e) => {
@@ -108,7 +129,7 @@ pub fn use_file_tree(props: &FileTreeProps) -> Html {
     };
     let input = |initial: String, label: String| {
         let commit = commit.clone();
-        let cancel = editing.clone();
+        let cancel = state.clone();
         let pending = pending.clone();
         let onkeydown = {
             let commit = commit.clone();
@@ -123,7 +144,7 @@ pub fn use_file_tree(props: &FileTreeProps) -> Html {
                     }
                 } else if e.key() == "Escape" {
                     *pending.borrow_mut() = Editing::None;
-                    cancel.set(Editing::None);
+                    set_editing(&cancel, Editing::None);
                 }
             })
         };
@@ -150,7 +171,7 @@ pub fn use_file_tree(props: &FileTreeProps) -> Html {
     // Fill and focus the name field when it appears.
     let now_editing = *editing != Editing::None;
     use_effect_when(
-        Deps::of((*editing).clone()),
+        Deps::of(editing.clone()),
         Box::new(move || {
             if now_editing {
                 if let Some(el) = web_sys::window()
@@ -170,31 +191,31 @@ pub fn use_file_tree(props: &FileTreeProps) -> Html {
     );
 
     let add = {
-        let editing = editing.clone();
-        Callback::from(move |_: MouseEvent| editing.set(Editing::New))
+        let state = state.clone();
+        Callback::from(move |_: MouseEvent| set_editing(&state, Editing::New))
     };
     let excluded = props.ignored.len();
 
-    let dragging = use_state(|| false);
+    let dragging = state.dragging;
     let ondragover = {
-        let dragging = dragging.clone();
+        let state = state.clone();
         Callback::from(move |e: DragEvent| {
             e.prevent_default();
-            if !*dragging {
-                dragging.set(true);
+            if !state.dragging {
+                set_dragging(&state, true);
             }
         })
     };
     let ondragleave = {
-        let dragging = dragging.clone();
-        Callback::from(move |_: DragEvent| dragging.set(false))
+        let state = state.clone();
+        Callback::from(move |_: DragEvent| set_dragging(&state, false))
     };
     let ondrop = {
-        let dragging = dragging.clone();
+        let state = state.clone();
         let on_import = props.on_import.clone();
         Callback::from(move |e: DragEvent| {
             e.prevent_default();
-            dragging.set(false);
+            set_dragging(&state, false);
             if let Some(file) = e
                 .data_transfer()
                 .and_then(|d| d.files())
@@ -224,9 +245,9 @@ pub fn use_file_tree(props: &FileTreeProps) -> Html {
                         };
                     }
                     let rename = {
-                        let editing = editing.clone();
+                        let state = state.clone();
                         let path = row.path.clone();
-                        Callback::from(move |_: MouseEvent| editing.set(Editing::Rename(path.clone())))
+                        Callback::from(move |_: MouseEvent| set_editing(&state, Editing::Rename(path.clone())))
                     };
                     match row.file {
                         None => html! {

@@ -10,7 +10,8 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use crate::bridge::{size_text, BuildVm, FileChangeVm, LayerFilesVm, LayerVm, StageLayersVm};
-use crate::components::el::{cls, el, lit, text, txt};
+use crate::components::el::{attr, attr_of, class_of, cls, el, lit, lit_text, tag, text, txt};
+use crate::components::tab_view::ViewState;
 
 /// Properties of the Layers view.
 #[derive(PartialEq)]
@@ -52,49 +53,89 @@ pub(crate) fn layer_list(
     own: &str,
     files: &dyn Fn(usize) -> Option<Vec<FileChangeVm>>,
 ) -> Html {
-    html! {
-        <ol class="layer-list" reversed=true>
-            { for layers.iter().enumerate().rev().map(|(i, l)| {
-                let changes = if l.base.is_none() { files(i) } else { None };
-                let kind = match (&l.base, &l.stage) {
-                    (Some(_), _) => "base",
-                    (None, Some(_)) => "inherited",
-                    (None, None) => "own",
+    let rows = layers.iter().enumerate().rev().map(|(i, l)| {
+        let changes = if l.base.is_none() { files(i) } else { None };
+        let kind = match (&l.base, &l.stage) {
+            (Some(_), _) => "base",
+            (None, Some(_)) => "inherited",
+            (None, None) => "own",
+        };
+        let files = match changes {
+            Some(changes) if !changes.is_empty() => {
+                let rows = changes.iter().take(200).map(|c| {
+                    let mark = tag(
+                        "span",
+                        &["aria-label", "class"],
+                        vec![attr(c.change), attr("mark")],
+                        Vec::new(),
+                        vec![lit_text(match c.change {
+                            "added" => "+",
+                            "deleted" => "−",
+                            _ => "~",
+                        })],
+                    );
+                    tag(
+                        "li",
+                        &["class"],
+                        vec![class_of("change", Some(c.change))],
+                        Vec::new(),
+                        vec![
+                            mark,
+                            text("code", "", &c.path),
+                            text("span", "muted", &c.size),
+                        ],
+                    )
+                });
+                let more = if changes.len() > 200 {
+                    text("p", "muted", &format!("… and {} more", changes.len() - 200))
+                } else {
+                    Html::default()
                 };
-                html! {
-                    <li class={cls("layer", Some(kind))}>
-                        { text("span", "layer-size", &l.size_text) }
-                        <code class="layer-cmd" title={l.created_by.clone()}>{ l.created_by.clone() }</code>
-                        { el("span", "layer-meta", vec![
-                            text("span", "layer-src", &layer_source(l, own)),
-                            text("span", "digest muted", &format!(" · {}", l.digest)),
-                        ]) }
-                        if let Some(changes) = changes {
-                            if !changes.is_empty() {
-                                <details class="layer-files">
-                                    { text("summary", "", &summary(&changes)) }
-                                    <ul>
-                                        { for changes.iter().take(200).map(|c| html! {
-                                            <li class={cls("change", Some(c.change))}>
-                                                <span class="mark" aria-label={c.change}>
-                                                    { match c.change { "added" => "+", "deleted" => "−", _ => "~" } }
-                                                </span>
-                                                { text("code", "", &c.path) }
-                                                { text("span", "muted", &c.size) }
-                                            </li>
-                                        }) }
-                                    </ul>
-                                    if changes.len() > 200 {
-                                        { text("p", "muted", &format!("… and {} more", changes.len() - 200)) }
-                                    }
-                                </details>
-                            }
-                        }
-                    </li>
-                }
-            }) }
-        </ol>
-    }
+                el(
+                    "details",
+                    "layer-files",
+                    vec![
+                        text("summary", "", &summary(&changes)),
+                        el("ul", "", rows.collect()),
+                        more,
+                    ],
+                )
+            }
+            _ => Html::default(),
+        };
+        tag(
+            "li",
+            &["class"],
+            vec![class_of("layer", Some(kind))],
+            Vec::new(),
+            vec![
+                text("span", "layer-size", &l.size_text),
+                tag(
+                    "code",
+                    &["title", "class"],
+                    vec![attr_of(l.created_by.clone()), attr("layer-cmd")],
+                    Vec::new(),
+                    vec![txt(&l.created_by)],
+                ),
+                el(
+                    "span",
+                    "layer-meta",
+                    vec![
+                        text("span", "layer-src", &layer_source(l, own)),
+                        text("span", "digest muted", &format!(" · {}", l.digest)),
+                    ],
+                ),
+                files,
+            ],
+        )
+    });
+    tag(
+        "ol",
+        &["reversed", "class"],
+        vec![attr("reversed"), attr("layer-list")],
+        Vec::new(),
+        rows.collect(),
+    )
 }
 
 /// The stage picker: the final image, or another stage's layers.
@@ -121,27 +162,42 @@ fn stage_picker(stages: &[StageLayersVm], shown: &str, on_pick: Callback<Event>)
 }
 
 /// The stack of layers sized by bytes, bottom first.
-fn stack(layers: &[LayerVm], label: String) -> Html {
+pub(crate) fn stack(layers: &[LayerVm], label: String) -> Html {
     let total = layers.iter().map(|l| l.size).sum::<u64>().max(1);
-    html! {
-        <div class="stack" role="img" aria-label={label}>
-            { for layers.iter().map(|l| {
-                let pct = l.size as f64 / total as f64 * 100.0;
-                let class = cls("segment", Some(if l.base.is_some() { "base" } else { "own" }));
-                html! {
-                    <span {class} style={format!("width: max({}%, 2px)", layerlab_engine::numfmt::fixed(pct, 2))}
-                          title={format!("{} · {}", l.size_text, l.created_by)}></span>
-                }
-            }) }
-        </div>
-    }
+    let segments = layers.iter().map(|l| {
+        let pct = l.size as f64 / total as f64 * 100.0;
+        tag(
+            "span",
+            &["style", "title", "class"],
+            vec![
+                attr_of(format!(
+                    "width: max({}%, 2px)",
+                    layerlab_engine::numfmt::fixed(pct, 2)
+                )),
+                attr_of(format!("{} · {}", l.size_text, l.created_by)),
+                class_of(
+                    "segment",
+                    Some(if l.base.is_some() { "base" } else { "own" }),
+                ),
+            ],
+            Vec::new(),
+            vec![],
+        )
+    });
+    tag(
+        "div",
+        &["role", "aria-label", "class"],
+        vec![attr("img"), attr_of(label), attr("stack")],
+        Vec::new(),
+        segments.collect(),
+    )
 }
 
-/// The Layers view; `picked` is the stage picked (`None`: the image
-/// built), state of the [`TabView`] that shows it.
+/// The Layers view; `state.picked` is the stage picked (`None`: the
+/// image built), state of the [`TabView`] that shows it.
 ///
 /// [`TabView`]: crate::components::tab_view::TabView
-pub fn layers_view(props: &LayersViewProps, picked: UseStateHandle<Option<String>>) -> Html {
+pub fn layers_view(props: &LayersViewProps, state: UseStateHandle<ViewState>) -> Html {
     let Some(b) = props.build.clone() else {
         return el("div", "view", vec![lit("p", "placeholder", "Building…")]);
     };
@@ -152,15 +208,19 @@ pub fn layers_view(props: &LayersViewProps, picked: UseStateHandle<Option<String
         .map(|s| s.name.clone())
         .unwrap_or_default();
     let on_pick = {
-        let picked = picked.clone();
+        let state = state.clone();
         Callback::from(move |e: Event| {
             let value = e
                 .target_dyn_into::<web_sys::HtmlSelectElement>()
                 .map(|s| s.value());
-            picked.set(value);
+            state.set(ViewState {
+                picked: value,
+                ..(*state).clone()
+            });
         })
     };
-    let shown = picked
+    let shown = state
+        .picked
         .as_deref()
         .filter(|p| b.stage_layers.iter().any(|s| s.needed && s.name == *p))
         .unwrap_or(target.as_str())
@@ -248,14 +308,12 @@ pub fn layers_view(props: &LayersViewProps, picked: UseStateHandle<Option<String
                 <section class="bases">
                     { lit("h3", "", "Base images this build used") }
                     <ul>
-                        { for b.base_images.iter().map(|i| html! {
-                            <li class={classes!(if i.in_final_image { "in" } else { "out" })}>
-                                { text("code", "", &i.reference) }
-                                { txt(&format!(" · {}", i.size)) }
-                                { text("span", "verdict", if i.in_final_image { " · the final image is built on it" } else { " · not in the final image (used by an earlier stage only)" }) }
-                                { text("span", "muted desc", &format!(" — {}", i.description)) }
-                            </li>
-                        }) }
+                        { for b.base_images.iter().map(|i| el("li", if i.in_final_image { "in" } else { "out" }, vec![
+                            text("code", "", &i.reference),
+                            txt(&format!(" · {}", i.size)),
+                            text("span", "verdict", if i.in_final_image { " · the final image is built on it" } else { " · not in the final image (used by an earlier stage only)" }),
+                            text("span", "muted desc", &format!(" — {}", i.description)),
+                        ])) }
                     </ul>
                 </section>
             }

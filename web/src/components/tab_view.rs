@@ -8,6 +8,7 @@ use yew::prelude::*;
 use crate::components::effect::{no_cleanup, use_effect_when, Deps};
 
 use crate::components::build_view::{build_view, BuildViewProps};
+use crate::components::file_tree::Editing;
 use crate::components::layers_view::{layers_view, LayersViewProps};
 use crate::components::terminal::{terminal, TerminalProps};
 
@@ -22,6 +23,35 @@ pub enum StatefulView {
     Terminal(TerminalProps),
 }
 
+/// The state of a stateful view, of the file tree, and the references
+/// to elements the app keeps: each uses its own fields (one state type for all of them: one copy of Yew's state hook
+/// code).
+#[derive(Clone, Default)]
+pub struct ViewState {
+    /// The Build view's stage picked in the stage graph, or the Layers
+    /// view's stage picked (`None`: the image built).
+    pub picked: Option<String>,
+    /// The terminal's line being typed.
+    pub input: String,
+    /// The terminal's position in the history while walking it (`None`:
+    /// the new line).
+    pub cursor: Option<usize>,
+    /// What the file tree is editing.
+    pub editing: Editing,
+    /// A file is dragged over the file tree.
+    pub dragging: bool,
+    /// An element of the page ([`use_node`]).
+    pub node: NodeRef,
+}
+
+/// A reference to an element, the same on every render (as Yew's
+/// `use_node_ref`, kept in the views' one state type: one copy of Yew's
+/// state hook code for both).
+#[hook]
+pub fn use_node() -> NodeRef {
+    use_state(ViewState::default).node.clone()
+}
+
 /// Properties of the stateful view.
 #[derive(Properties, PartialEq)]
 pub struct TabViewProps {
@@ -34,13 +64,7 @@ pub struct TabViewProps {
 /// run unconditionally); the view shown uses its own.
 #[function_component(TabView)]
 pub fn tab_view(props: &TabViewProps) -> Html {
-    // The Build view's stage picked in the stage graph, or the Layers
-    // view's stage picked (`None`: the image built).
-    let picked = use_state(|| None::<String>);
-    // The terminal's line being typed, and its position in the history
-    // while walking it (None: the new line).
-    let input = use_state(String::new);
-    let cursor = use_state(|| None::<usize>);
+    let state = use_state(ViewState::default);
     // The terminal's transcript stays scrolled to its end.
     let entries = match &props.view {
         StatefulView::Terminal(p) => Some(p.entries.len()),
@@ -56,8 +80,8 @@ pub fn tab_view(props: &TabViewProps) -> Html {
         }),
     );
     match &props.view {
-        StatefulView::Build(p) => build_view(p, picked),
-        StatefulView::Layers(p) => layers_view(p, picked),
-        StatefulView::Terminal(p) => terminal(p, input, cursor),
+        StatefulView::Build(p) => build_view(p, state),
+        StatefulView::Layers(p) => layers_view(p, state),
+        StatefulView::Terminal(p) => terminal(p, state),
     }
 }

@@ -8,7 +8,8 @@ use wasm_bindgen::JsCast;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-use crate::components::el::{cls, lit, text};
+use crate::components::el::{attr, class_of, el, lit, lit_text, tag, text, txt};
+use crate::components::tab_view::ViewState;
 use crate::state::TermEntry;
 
 /// Properties of the terminal.
@@ -24,39 +25,70 @@ pub struct TerminalProps {
     pub on_command: Callback<String>,
 }
 
-/// The terminal; `input` is the line being typed and `cursor` the
-/// position in the history while walking it (`None`: the new line), state
-/// of the [`TabView`] that shows it (which also keeps the transcript
-/// scrolled to its end).
+/// The prompt: `<span class="ps1" aria-hidden="true">$ </span>`.
+fn prompt() -> Html {
+    tag(
+        "span",
+        &["aria-hidden", "class"],
+        vec![attr("true"), attr("ps1")],
+        Vec::new(),
+        vec![lit_text("$ ")],
+    )
+}
+
+/// One command of the transcript and its output.
+pub(crate) fn entry(e: &TermEntry) -> Html {
+    let output = if e.output.is_empty() {
+        Html::default()
+    } else {
+        text("pre", "term-out", &e.output)
+    };
+    tag(
+        "div",
+        &["class"],
+        vec![class_of("term-entry", e.failed.then_some("failed"))],
+        Vec::new(),
+        vec![
+            el("div", "term-cmd", vec![prompt(), txt(&e.command)]),
+            output,
+        ],
+    )
+}
+
+/// The terminal; `state.input` is the line being typed and
+/// `state.cursor` the position in the history while walking it (`None`:
+/// the new line), state of the [`TabView`] that shows it (which also
+/// keeps the transcript scrolled to its end).
 ///
 /// [`TabView`]: crate::components::tab_view::TabView
-pub fn terminal(
-    props: &TerminalProps,
-    input: UseStateHandle<String>,
-    cursor: UseStateHandle<Option<usize>>,
-) -> Html {
+pub fn terminal(props: &TerminalProps, state: UseStateHandle<ViewState>) -> Html {
     let oninput = {
-        let input = input.clone();
+        let state = state.clone();
         Callback::from(move |e: InputEvent| {
             if let Some(el) = e
                 .target()
                 .and_then(|t| t.dyn_into::<HtmlInputElement>().ok())
             {
-                input.set(el.value());
+                state.set(ViewState {
+                    input: el.value(),
+                    ..(*state).clone()
+                });
             }
         })
     };
     let onkeydown = {
-        let input = input.clone();
-        let cursor = cursor.clone();
+        let state = state.clone();
         let history = props.history.clone();
         let on_command = props.on_command.clone();
         Callback::from(move |e: KeyboardEvent| match e.key().as_str() {
             "Enter" => {
                 e.prevent_default();
-                let line = (*input).clone();
-                input.set(String::new());
-                cursor.set(None);
+                let line = state.input.clone();
+                state.set(ViewState {
+                    input: String::new(),
+                    cursor: None,
+                    ..(*state).clone()
+                });
                 on_command.emit(line);
             }
             "ArrowUp" => {
@@ -64,25 +96,27 @@ pub fn terminal(
                 if history.is_empty() {
                     return;
                 }
-                let i = match *cursor {
+                let i = match state.cursor {
                     None => history.len() - 1,
                     Some(i) => i.saturating_sub(1),
                 };
-                cursor.set(Some(i));
-                input.set(history[i].clone());
+                state.set(ViewState {
+                    input: history[i].clone(),
+                    cursor: Some(i),
+                    ..(*state).clone()
+                });
             }
             "ArrowDown" => {
                 e.prevent_default();
-                match *cursor {
-                    Some(i) if i + 1 < history.len() => {
-                        cursor.set(Some(i + 1));
-                        input.set(history[i + 1].clone());
-                    }
-                    _ => {
-                        cursor.set(None);
-                        input.set(String::new());
-                    }
-                }
+                let (input, cursor) = match state.cursor {
+                    Some(i) if i + 1 < history.len() => (history[i + 1].clone(), Some(i + 1)),
+                    _ => (String::new(), None),
+                };
+                state.set(ViewState {
+                    input,
+                    cursor,
+                    ..(*state).clone()
+                });
             }
             "l" if e.ctrl_key() => {
                 e.prevent_default();
@@ -102,21 +136,14 @@ pub fn terminal(
                         { ", " }{ lit("code", "", "ls") }{ " or " }{ lit("code", "", "help") }{ "." }
                     </p>
                 }
-                { for props.entries.iter().map(|e| html! {
-                    <div class={cls("term-entry", e.failed.then_some("failed"))}>
-                        <div class="term-cmd"><span class="ps1" aria-hidden="true">{ "$ " }</span>{ e.command.clone() }</div>
-                        if !e.output.is_empty() {
-                            { text("pre", "term-out", &e.output) }
-                        }
-                    </div>
-                }) }
+                { for props.entries.iter().map(entry) }
                 <div class="term-input-line">
-                    <span class="ps1" aria-hidden="true">{ "$ " }</span>
+                    { prompt() }
                     <input
                         id="terminal-input"
                         class="term-input"
                         type="text"
-                        value={(*input).clone()}
+                        value={state.input.clone()}
                         {oninput}
                         {onkeydown}
                         spellcheck="false"

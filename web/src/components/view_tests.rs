@@ -13,16 +13,25 @@ use yew::prelude::*;
 use crate::bridge::{
     analyze, size_text, BuildSettings, FileChangeVm, LayerVm, RunVm, Session, Severity,
 };
+use crate::bridge::{GraphNodeVm, StepVm};
+use crate::components::build_controls::{build_controls, BuildControlsProps};
+use crate::components::build_view::{
+    build_view_of, familiar, stage_section_id, step_row, BuildViewProps,
+};
 use crate::components::el::tests::markup;
+use crate::components::el::{cls, el, lit, send, text, txt};
 use crate::components::images_view::{images_view, ImagesViewProps};
-use crate::components::layers_view::{layer_list, layer_source, summary};
+use crate::components::layers_view::{layer_list, layer_source, stack, summary};
 use crate::components::markdown::{blocks, inlines};
 use crate::components::problems::{plural, problems, ProblemsProps};
 use crate::components::run_view::{run_view, RunViewProps};
+use crate::components::stage_graph::{stage_graph, StageGraphProps};
 use crate::components::status_bar::{status_bar, StatusBarProps};
+use crate::components::terminal::entry;
 use crate::components::timeline::{timeline, TimelineProps};
 use crate::project::{Project, ProjectFile, SAMPLES};
 use crate::state::Action;
+use crate::state::TermEntry;
 use layerlab_engine::docker::versions;
 use layerlab_engine::exercise::markdown::{Block, Inline};
 
@@ -491,6 +500,190 @@ fn markdown_makes_the_markup_of_the_html_it_replaced() {
 
 /// Projects: every sample, and the default one with a Dockerfile that
 /// fails to parse, one that fails to build, and one with warnings.
+fn old_step_row(step: &StepVm, selected: bool, on_action: &Callback<Action>) -> Html {
+    let onclick = send(
+        on_action,
+        Action::SelectStep {
+            vertex: step.vertex,
+            line: step.line,
+            end_line: step.end_line,
+        },
+    );
+    let status = if step.error.is_some() {
+        "error"
+    } else if step.cached {
+        "cached"
+    } else {
+        "run"
+    };
+    html! {
+        <li class={classes!("step", status, selected.then_some("selected"))}
+            data-vertex={step.vertex.to_string()} data-name={step.name.clone()}
+            data-cached={step.cached.to_string()} data-reason={step.reason.clone().unwrap_or_default()}>
+            <button class="step-main" {onclick} aria-pressed={if selected { "true" } else { "false" }}
+                    title={format!("#{} {} (line {})", step.vertex, step.name, step.line)}>
+                <span class={cls("badge", Some(status))}>
+                    { match status { "error" => "ERROR", "cached" => "CACHED", _ => "RUN" } }
+                </span>
+                { text("span", "pos", &step.position) }
+                { text("code", "instr", &step.instruction) }
+                <span class="meta">
+                    if let Some(size) = &step.size {
+                        if !step.cached {
+                            <span class="size" title="Layer size">{ size.clone() }</span>
+                        }
+                    }
+                    <span class="dur" title="Modelled duration">{ if step.cached { "—".to_owned() } else { step.duration.clone() } }</span>
+                </span>
+            </button>
+            if let Some(reason) = &step.reason {
+                if !step.cached {
+                    <p class={cls("reason", Some(step.reason_kind))}>
+                        <span class="why">
+                            { match step.reason_kind { "cause" => "Cache miss: ", "chain" => "↳ ", _ => "" } }
+                        </span>
+                        { txt(reason) }
+                    </p>
+                }
+            }
+            if let Some(err) = &step.error {
+                { text("p", "reason error-text", err) }
+            }
+            if selected && (!step.output.is_empty() || !step.notes.is_empty()) {
+                <pre class="step-output">
+                    { step.output.join("\n") }
+                    if !step.notes.is_empty() {
+                        { if step.output.is_empty() { "" } else { "\n" } }
+                        { step.notes.iter().map(|n| format!("(layerlab) {n}")).collect::<Vec<_>>().join("\n") }
+                    }
+                </pre>
+            }
+        </li>
+    }
+}
+
+fn old_build_view(
+    props: &BuildViewProps,
+    picked: Option<&str>,
+    on_pick: Callback<GraphNodeVm>,
+) -> Html {
+    let controls = html! {
+        { build_controls(&BuildControlsProps {
+            settings: props.settings.clone(),
+            stages: props.stages.clone(),
+            command: props.settings.command_line(&props.image),
+            on_action: props.on_action.clone(),
+            on_build: props.on_build.clone(),
+        }) }
+    };
+    let Some(b) = props.build.clone() else {
+        return html! {
+            <div class="view build-view">
+                { controls }
+                { lit("p", "placeholder", "Building…") }
+            </div>
+        };
+    };
+    let on_line = |line: usize| send(&props.on_action, Action::JumpTo { line, column: 0 });
+    html! {
+        <div class="view build-view">
+            { controls }
+            <div class={cls("summary", Some(if b.error.is_some() { "failed" } else { "ok" }))} aria-live="polite">
+                <span class={cls("mode", Some(if b.committed { "committed" } else { "preview" }))}
+                      title={if b.committed {
+                          "This build updated the cache and the image store."
+                      } else {
+                          "Live preview: what `docker build` would do now, given the cache of your last build. Build to update the cache."
+                      }}>
+                    { if b.committed { "Built" } else { "Preview" } }
+                </span>
+                if !props.current {
+                    { lit("span", "stale", "updating…") }
+                }
+                <span class="counts">
+                    { text("span", "n-run", &format!("{} run", b.ran)) }
+                    { " · " }
+                    { text("span", "n-cached", &format!("{} cached", b.cached)) }
+                    { txt(&format!(" · {}s modelled", layerlab_engine::numfmt::fixed(b.duration_s, 1))) }
+                </span>
+                if let Some((id, size)) = &b.image {
+                    <span class="image-id" title="Image ID and size">
+                        { format!("{} · sha256:{id} · {size}", b.tags.first().map(|t| familiar(t)).unwrap_or_else(|| "<none>".to_owned())) }
+                    </span>
+                }
+            </div>
+            if let Some((message, line)) = &b.error {
+                <div class="error-box" role="alert">
+                    { lit("strong", "", "ERROR: failed to solve: ") }{ txt(message) }
+                    if let Some(line) = line {
+                        { " " }
+                        <button class="link" onclick={on_line(*line)}>{ format!("(line {line})") }</button>
+                    }
+                </div>
+            }
+            if b.graph.nodes.len() > 1 {
+                { stage_graph(&StageGraphProps { graph: Rc::new(b.graph.clone()), selected: picked.map(str::to_owned), on_select: on_pick }) }
+            }
+            if !b.stages.is_empty() {
+                { timeline(&TimelineProps { build: b.clone(), selected: props.selected }) }
+            }
+            { for b.stages.iter().map(|stage| {
+                let highlighted = picked.is_some_and(|p| {
+                    b.graph.nodes.iter().any(|n| n.name == p && n.section.as_deref() == Some(stage.name.as_str()))
+                });
+                html! {
+                <section id={stage_section_id(&stage.name)}
+                         class={cls("stage", highlighted.then_some("highlighted"))}
+                         aria-label={format!("Stage {}", stage.name)}>
+                    { el("h3", "stage-title", vec![
+                        text("span", "stage-name", if stage.name.is_empty() { "(single stage)" } else { &stage.name }),
+                        text("span", "stage-counts muted", &format!("{} run · {} cached", stage.ran, stage.cached)),
+                    ]) }
+                    { el("ol", "steps", stage.steps.iter().map(|s| old_step_row(s, props.selected == Some(s.vertex), &props.on_action)).collect()) }
+                </section>
+            }}) }
+            if !b.skipped.is_empty() {
+                <p id="skipped-stages" class="skipped muted">
+                    { txt(&format!("Not built (the target {} does not need them): {}", if b.target.is_empty() { "stage".to_owned() } else { format!("\u{201c}{}\u{201d}", b.target) }, b.skipped.join(", "))) }
+                </p>
+            }
+            if !b.warnings.is_empty() {
+                <section class="warnings" aria-label="Build warnings">
+                    { text("h3", "", &format!("{} warning{} found", b.warnings.len(), if b.warnings.len() == 1 { "" } else { "s" })) }
+                    <ul>
+                        { for b.warnings.iter().map(|(rule, message, line)| html! {
+                            <li>
+                                <button class="link" onclick={on_line(*line)}>{ format!("line {line}") }</button>
+                                { txt(&format!(" {rule}: {message}")) }
+                            </li>
+                        }) }
+                    </ul>
+                </section>
+            }
+            <details class="progress">
+                { lit("summary", "", "BuildKit progress output (--progress=plain)") }
+                { text("pre", "terminal-text", &b.progress) }
+            </details>
+        </div>
+    }
+}
+
+fn old_stack(layers: &[LayerVm], label: String) -> Html {
+    let total = layers.iter().map(|l| l.size).sum::<u64>().max(1);
+    html! {
+        <div class="stack" role="img" aria-label={label}>
+            { for layers.iter().map(|l| {
+                let pct = l.size as f64 / total as f64 * 100.0;
+                let class = cls("segment", Some(if l.base.is_some() { "base" } else { "own" }));
+                html! {
+                    <span {class} style={format!("width: max({}%, 2px)", layerlab_engine::numfmt::fixed(pct, 2))}
+                          title={format!("{} · {}", l.size_text, l.created_by)}></span>
+                }
+            }) }
+        </div>
+    }
+}
+
 fn projects() -> Vec<Project> {
     let mut out: Vec<Project> = SAMPLES.iter().map(Project::from_sample).collect();
     for dockerfile in [
@@ -592,6 +785,10 @@ fn plain_function_views_make_the_markup_of_the_html_they_replaced() {
                     .and_then(|f| f.layers.get(own_index).cloned())
             };
             assert_eq!(
+                markup(&stack(&build.layers, "label".to_owned())),
+                markup(&old_stack(&build.layers, "label".to_owned()))
+            );
+            assert_eq!(
                 markup(&layer_list(&build.layers, "this build", &own_files)),
                 markup(&old_layer_list(&build.layers, "this build", &own_files))
             );
@@ -607,4 +804,86 @@ fn plain_function_views_make_the_markup_of_the_html_they_replaced() {
         cases += 1;
     }
     println!("{cases} view cases");
+}
+
+#[test]
+fn build_view_makes_the_markup_of_the_html_it_replaced() {
+    let on_action = Callback::from(|_: Action| ());
+    let on_pick = Callback::from(|_: GraphNodeVm| ());
+    let mut cases = 0;
+    for project in projects() {
+        let mut session = Session::new();
+        let analysis = analyze(&project);
+        let mut builds = vec![None];
+        for (commit, target) in [(false, ""), (true, ""), (false, ""), (true, "build")] {
+            let settings = BuildSettings {
+                target: target.to_owned(),
+                ..BuildSettings::default()
+            };
+            builds.push(Some(Rc::new(session.build(&project, &settings, commit))));
+        }
+        for build in builds {
+            let steps: Vec<StepVm> = build
+                .iter()
+                .flat_map(|b| b.stages.iter().flat_map(|s| s.steps.clone()))
+                .collect();
+            for step in &steps {
+                for selected in [false, true] {
+                    assert_eq!(
+                        markup(&step_row(step, selected, &on_action)),
+                        markup(&old_step_row(step, selected, &on_action))
+                    );
+                    cases += 1;
+                }
+            }
+            let mut picks = vec![None, Some("nothing".to_owned())];
+            if let Some(b) = &build {
+                picks.extend(b.graph.nodes.iter().map(|n| Some(n.name.clone())));
+            }
+            for current in [true, false] {
+                for selected in [None, steps.first().map(|s| s.vertex), Some(3)] {
+                    for picked in &picks {
+                        let props = BuildViewProps {
+                            build: build.clone(),
+                            current,
+                            settings: BuildSettings::default(),
+                            image: project.name.clone(),
+                            stages: analysis.stages.clone(),
+                            selected,
+                            on_action: on_action.clone(),
+                            on_build: Callback::from(|_: ()| ()),
+                        };
+                        assert_eq!(
+                            markup(&build_view_of(&props, picked.as_deref(), on_pick.clone())),
+                            markup(&old_build_view(&props, picked.as_deref(), on_pick.clone()))
+                        );
+                        cases += 1;
+                    }
+                }
+            }
+        }
+    }
+    println!("{cases} build view cases");
+}
+
+#[test]
+fn terminal_entries_make_the_markup_of_the_html_they_replaced() {
+    for failed in [false, true] {
+        for output in ["", "line\nline 2", "<b>"] {
+            let e = TermEntry {
+                command: "docker build -t x .".to_owned(),
+                output: output.to_owned(),
+                failed,
+            };
+            let old = html! {
+                <div class={cls("term-entry", e.failed.then_some("failed"))}>
+                    <div class="term-cmd"><span class="ps1" aria-hidden="true">{ "$ " }</span>{ e.command.clone() }</div>
+                    if !e.output.is_empty() {
+                        { text("pre", "term-out", &e.output) }
+                    }
+                </div>
+            };
+            assert_eq!(markup(&entry(&e)), markup(&old));
+        }
+    }
 }
