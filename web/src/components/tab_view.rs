@@ -24,8 +24,8 @@ pub enum StatefulView {
 }
 
 /// The state of a stateful view, of the file tree, and the references
-/// to elements the app keeps: each uses its own fields (one state type for all of them: one copy of Yew's state hook
-/// code).
+/// to elements the app keeps: each uses its own fields. One state type
+/// for all of them means one copy of Yew's state hook code in the wasm.
 #[derive(Clone, Default)]
 pub struct ViewState {
     /// The Build view's stage picked in the stage graph, or the Layers

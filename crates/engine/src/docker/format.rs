@@ -391,12 +391,7 @@ mod tests {
         }
         let e_form = format!("{:.*e}", p - 1, x);
         let (mantissa, exp) = e_form.split_once('e').unwrap_or((&e_form, "0"));
-        // (Parsed as i64 and narrowed: no parser of its own for i32 in the wasm.)
-        let exp = exp
-            .parse::<i64>()
-            .ok()
-            .and_then(|e| i32::try_from(e).ok())
-            .unwrap_or(0);
+        let exp: i32 = exp.parse().unwrap_or(0);
         if exp < -4 || exp >= p as i32 {
             let m = trim_fraction(mantissa);
             let sign = if exp < 0 { '-' } else { '+' };
